@@ -1,0 +1,1 @@
+return 0; // Filled in by the runtime work in progress.
