@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Deror.Configuration;
+
+public sealed class DurableJobOptions
+{
+    /// <summary>How often the store is polled for jobs coming due; jobs scheduled on this silo are timed exactly without waiting for a poll.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Deliveries tried before a job is given up (Orleans default: 5).</summary>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Delay before the second attempt; doubles per attempt up to <see cref="MaxBackoff"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Jobs running at once on this silo.</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentJobs { get; set; } = 256;
+
+    /// <summary>Jobs read per poll.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>The delay before attempt number <paramref name="attempt"/> + 1, after <paramref name="attempt"/> failures.</summary>
+    public TimeSpan BackoffAfter(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Max(0, attempt - 1));
+        var delay = InitialBackoff.TotalMilliseconds * factor;
+        return TimeSpan.FromMilliseconds(Math.Min(delay, MaxBackoff.TotalMilliseconds));
+    }
+}

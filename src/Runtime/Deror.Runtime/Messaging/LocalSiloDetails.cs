@@ -1,0 +1,31 @@
+using System.Net;
+using System.Net.Sockets;
+using Deror.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Deror.Runtime.Messaging;
+
+internal sealed class LocalSiloDetails : ILocalSiloDetails
+{
+    public LocalSiloDetails(IOptions<SiloOptions> options, TimeProvider clock)
+    {
+        var o = options.Value;
+        var address = o.GetAdvertisedAddress();
+        SiloAddress = new SiloAddress(new IPEndPoint(address, o.SiloPort == 0 ? FindFreePort(address) : o.SiloPort), SiloAddress.NewGeneration(clock));
+        SiloName = o.SiloName;
+        ClusterId = o.ClusterId;
+    }
+
+    public SiloAddress SiloAddress { get; }
+
+    public string SiloName { get; }
+
+    public string ClusterId { get; }
+
+    private static int FindFreePort(IPAddress address)
+    {
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}

@@ -1,0 +1,150 @@
+using Deror.Hosting;
+using Deror.Runtime.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Deror.TestingHost;
+
+/// <summary>
+/// Silos and a client in one process, talking over real TCP on loopback, like Orleans's TestCluster. Silos can
+/// be stopped, restarted (same configuration, new generation) and added; the client connects to every gateway.
+/// </summary>
+public sealed class InProcessTestCluster : IAsyncDisposable
+{
+    private readonly TestClusterOptions _options;
+    private readonly List<InProcessSiloHandle> _silos = [];
+    private IHost? _clientHost;
+
+    private InProcessTestCluster(TestClusterOptions options)
+    {
+        _options = options;
+    }
+
+    public IReadOnlyList<InProcessSiloHandle> Silos => _silos;
+
+    public InProcessSiloHandle Primary => _silos[0];
+
+    public IClusterClient Client => _clientHost?.Services.GetRequiredService<IClusterClient>()
+        ?? throw new InvalidOperationException("The cluster has no client yet.");
+
+    public IGrainFactory GrainFactory => Client;
+
+    public static async Task<InProcessTestCluster> StartAsync(Action<TestClusterOptions>? configure = null, int silos = 1)
+    {
+        var options = new TestClusterOptions();
+        configure?.Invoke(options);
+        var cluster = new InProcessTestCluster(options);
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                await cluster.StartSiloAsync().ConfigureAwait(false);
+            }
+            await cluster.StartClientAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return cluster;
+    }
+
+    public async Task<InProcessSiloHandle> StartSiloAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseDeror(silo =>
+        {
+            silo.Configure(o =>
+            {
+                o.ClusterId = _options.ClusterId;
+                o.SiloName = $"silo-{_silos.Count}";
+                o.AdvertisedIPAddress = "127.0.0.1";
+                o.SiloPort = 0;
+                o.GatewayPort = 0;
+            });
+            foreach (var configure in _options.SiloConfigurations)
+            {
+                configure(silo);
+            }
+        });
+        var host = builder.Build();
+        await host.StartAsync().ConfigureAwait(false);
+        var handle = new InProcessSiloHandle(
+            host,
+            host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress,
+            host.Services.GetRequiredService<Gateway>().Endpoint);
+        _silos.Add(handle);
+        return handle;
+    }
+
+    /// <summary>Stops a silo gracefully: activations deactivate, state is saved, the gateway closes.</summary>
+    public async Task StopSiloAsync(InProcessSiloHandle silo)
+    {
+        if (!silo.IsRunning)
+        {
+            return;
+        }
+        silo.IsRunning = false;
+        await silo.Host.StopAsync().ConfigureAwait(false);
+        silo.Host.Dispose();
+    }
+
+    /// <summary>Stops a silo and starts a new one with the same configuration (a new generation, same stores).</summary>
+    public async Task<InProcessSiloHandle> RestartSiloAsync(InProcessSiloHandle silo)
+    {
+        await StopSiloAsync(silo).ConfigureAwait(false);
+        _silos.Remove(silo);
+        var restarted = await StartSiloAsync().ConfigureAwait(false);
+        await RestartClientAsync().ConfigureAwait(false);
+        return restarted;
+    }
+
+    /// <summary>Replaces the client with one that knows the current gateways.</summary>
+    public async Task RestartClientAsync()
+    {
+        await StopClientAsync().ConfigureAwait(false);
+        await StartClientAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopClientAsync().ConfigureAwait(false);
+        foreach (var silo in _silos.ToArray())
+        {
+            await StopSiloAsync(silo).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddDerorClient(o =>
+        {
+            o.ClusterId = _options.ClusterId;
+            foreach (var silo in _silos.Where(s => s.IsRunning))
+            {
+                o.Gateways.Add(silo.GatewayEndpoint.ToString());
+            }
+        });
+        foreach (var configure in _options.ClientConfigurations)
+        {
+            configure(builder.Services);
+        }
+        _clientHost = builder.Build();
+        await _clientHost.StartAsync().ConfigureAwait(false);
+    }
+
+    private async Task StopClientAsync()
+    {
+        if (_clientHost is { } host)
+        {
+            _clientHost = null;
+            await host.StopAsync().ConfigureAwait(false);
+            host.Dispose();
+        }
+    }
+}
