@@ -6,7 +6,7 @@ namespace Deror.Runtime;
 /// </summary>
 public interface IDurableJobStore
 {
-    /// <summary>Stores a new job; returns its etag. The job id must be unique.</summary>
+    /// <summary>Stores a new job; returns its etag. The job id must be unique: a duplicate throws <see cref="InvalidOperationException"/>.</summary>
     Task<string> AddAsync(DurableJobEntry job, CancellationToken cancellationToken = default);
 
     Task<DurableJobEntry?> ReadAsync(string jobId, CancellationToken cancellationToken = default);

@@ -1,0 +1,14 @@
+namespace Deror.Persistence.Sqlite;
+
+/// <summary>
+/// Names under which each SQLite provider reads its <see cref="SqliteStorageOptions"/> (named options), e.g. to bind
+/// them from configuration with <c>services.Configure&lt;SqliteStorageOptions&gt;(name, section)</c>.
+/// </summary>
+public static class SqliteStorageOptionNames
+{
+    public const string Reminders = "Deror.Reminders";
+
+    public const string DurableJobs = "Deror.DurableJobs";
+
+    public static string GrainStorage(string providerName) => "Deror.GrainStorage." + providerName;
+}

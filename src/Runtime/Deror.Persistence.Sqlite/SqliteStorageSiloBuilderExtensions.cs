@@ -1,0 +1,74 @@
+using Deror.Persistence.Sqlite;
+using Deror.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Deror.Hosting;
+
+/// <summary>
+/// Registers the SQLite providers. Grain storage is a keyed <see cref="IGrainStorage"/> singleton (key = provider
+/// name); reminders and jobs are plain singletons. Registering again replaces the earlier registration and its
+/// options. Options are validated when the silo starts.
+/// </summary>
+public static class SqliteStorageSiloBuilderExtensions
+{
+    /// <summary>Grain state, reminders and durable jobs all in the SQLite file at <paramref name="databasePath"/>; state is the default provider.</summary>
+    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder silo, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(databasePath);
+        return silo
+            .AddSqliteGrainStorage(GrainStorageNames.Default, options => options.DatabasePath = databasePath)
+            .UseSqliteReminderService(options => options.DatabasePath = databasePath)
+            .UseSqliteDurableJobs(options => options.DatabasePath = databasePath);
+    }
+
+    public static ISiloBuilder AddSqliteGrainStorage(this ISiloBuilder silo, string name, Action<SqliteStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var optionsName = SqliteStorageOptionNames.GrainStorage(name);
+        ConfigureOptions(silo.Services, optionsName, configure);
+        silo.Services.RemoveAllKeyed<IGrainStorage>(name);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => new SqliteGrainStorage(OptionsNamed(services, optionsName), services.GetRequiredService<ILoggerFactory>()));
+        return silo;
+    }
+
+    public static ISiloBuilder UseSqliteReminderService(this ISiloBuilder silo, Action<SqliteStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ConfigureOptions(silo.Services, SqliteStorageOptionNames.Reminders, configure);
+        silo.Services.RemoveAll<IReminderTable>();
+        silo.Services.AddSingleton<IReminderTable>(services => new SqliteReminderTable(OptionsNamed(services, SqliteStorageOptionNames.Reminders), services.GetRequiredService<ILoggerFactory>()));
+        return silo;
+    }
+
+    public static ISiloBuilder UseSqliteDurableJobs(this ISiloBuilder silo, Action<SqliteStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ConfigureOptions(silo.Services, SqliteStorageOptionNames.DurableJobs, configure);
+        silo.Services.RemoveAll<IDurableJobStore>();
+        silo.Services.AddSingleton<IDurableJobStore>(services => new SqliteDurableJobStore(OptionsNamed(services, SqliteStorageOptionNames.DurableJobs), services.GetRequiredService<ILoggerFactory>()));
+        return silo;
+    }
+
+    private static void ConfigureOptions(IServiceCollection services, string optionsName, Action<SqliteStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        // Last call wins: drop what an earlier call configured under this name, so settings cannot mix.
+        // (Keyed descriptors throw on ImplementationInstance, hence the IsKeyedService check.)
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (!services[i].IsKeyedService && services[i].ImplementationInstance is ConfigureNamedOptions<SqliteStorageOptions> earlier && earlier.Name == optionsName)
+            {
+                services.RemoveAt(i);
+            }
+        }
+        services.AddOptions<SqliteStorageOptions>(optionsName).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>());
+    }
+
+    private static SqliteStorageOptions OptionsNamed(IServiceProvider services, string optionsName)
+        => services.GetRequiredService<IOptionsMonitor<SqliteStorageOptions>>().Get(optionsName);
+}
