@@ -39,18 +39,14 @@ public static class SqliteStorageSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         ConfigureOptions(silo.Services, SqliteStorageOptionNames.Reminders, configure);
-        silo.Services.RemoveAll<IReminderTable>();
-        silo.Services.AddSingleton<IReminderTable>(services => new SqliteReminderTable(OptionsNamed(services, SqliteStorageOptionNames.Reminders), services.GetRequiredService<ILoggerFactory>()));
-        return silo;
+        return silo.UseReminderService(services => new SqliteReminderTable(OptionsNamed(services, SqliteStorageOptionNames.Reminders), services.GetRequiredService<ILoggerFactory>()));
     }
 
     public static ISiloBuilder UseSqliteDurableJobs(this ISiloBuilder silo, Action<SqliteStorageOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ConfigureOptions(silo.Services, SqliteStorageOptionNames.DurableJobs, configure);
-        silo.Services.RemoveAll<IDurableJobStore>();
-        silo.Services.AddSingleton<IDurableJobStore>(services => new SqliteDurableJobStore(OptionsNamed(services, SqliteStorageOptionNames.DurableJobs), services.GetRequiredService<ILoggerFactory>()));
-        return silo;
+        return silo.UseDurableJobs(services => new SqliteDurableJobStore(OptionsNamed(services, SqliteStorageOptionNames.DurableJobs), services.GetRequiredService<ILoggerFactory>()));
     }
 
     private static void ConfigureOptions(IServiceCollection services, string optionsName, Action<SqliteStorageOptions> configure)

@@ -1,5 +1,7 @@
 using Deror.Configuration;
 using Deror.Invocation;
+using Deror.Messaging;
+using Deror.Runtime.Networking;
 using Deror.Runtime.Catalog;
 using Deror.Runtime.Messaging;
 using Deror.Serialization;
@@ -7,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Deror.Hosting;
 
@@ -58,7 +61,8 @@ public static class DerorSiloHostingExtensions
         }
         var section = silo.Configuration.GetSection(ConfigurationSection);
         services.AddOptions<SiloOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<MessagingOptions>().Bind(section.GetSection("Messaging")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MessagingOptions>().Bind(section.GetSection("Messaging")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>());
         services.AddOptions<GrainCollectionOptions>().Bind(section.GetSection("Collection")).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -76,7 +80,10 @@ public static class DerorSiloHostingExtensions
         services.AddSingleton<IGrainReferenceRuntime>(sp => sp.GetRequiredService<SiloRuntimeClient>());
         services.AddSingleton<MessageCenter>();
         services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainReferenceRuntime>(), sp.GetRequiredService<IGrainTypeResolver>()));
-        services.AddSingleton<ICodec>(sp => new BinaryCodec(new GrainReferenceResolver(sp)));
+        services.AddSingleton<ICodec>(sp => new BinaryCodec(new GrainFactoryReferenceResolver(sp)));
+        services.AddSingleton<MessageSerializer>();
+        services.AddSingleton<Gateway>();
+        services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<Gateway>());
         services.AddSingleton<ISiloLifecycleParticipant, ActivationCollector>();
         services.AddSingleton(sp => new Silo(
             sp.GetServices<ISiloLifecycleParticipant>(),

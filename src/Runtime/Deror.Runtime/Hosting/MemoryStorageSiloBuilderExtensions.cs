@@ -23,16 +23,12 @@ public static class MemoryStorageSiloBuilderExtensions
     public static ISiloBuilder UseInMemoryReminderService(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.RemoveAll<IReminderTable>();
-        silo.Services.AddSingleton<IReminderTable, MemoryReminderTable>();
-        return silo;
+        return silo.UseReminderService(services => ActivatorUtilities.CreateInstance<MemoryReminderTable>(services));
     }
 
     public static ISiloBuilder UseInMemoryDurableJobs(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.RemoveAll<IDurableJobStore>();
-        silo.Services.AddSingleton<IDurableJobStore, MemoryDurableJobStore>();
-        return silo;
+        return silo.UseDurableJobs(services => ActivatorUtilities.CreateInstance<MemoryDurableJobStore>(services));
     }
 }

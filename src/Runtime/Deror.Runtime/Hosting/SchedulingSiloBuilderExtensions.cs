@@ -1,4 +1,5 @@
 using Deror.Configuration;
+using Deror.Runtime;
 using Deror.Runtime.Jobs;
 using Deror.Runtime.Reminders;
 using Deror.Runtime.Ring;

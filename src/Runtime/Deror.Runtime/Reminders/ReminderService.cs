@@ -30,6 +30,8 @@ internal sealed partial class ReminderService(
 
     public int Stage => SiloLifecycleStage.ApplicationServices;
 
+    private TimeProvider Clock => clock;
+
     private IGrainFactory GrainFactory => _grainFactory ??= services.GetRequiredService<IGrainFactory>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -197,7 +199,7 @@ internal sealed partial class ReminderService(
             {
                 return;
             }
-            var now = service.clock.GetUtcNow();
+            var now = service.Clock.GetUtcNow();
             var next = Entry.StartAt;
             var justRegistered = !_scheduledBefore && now - Entry.StartAt < JustDueTolerance;
             _scheduledBefore = true;
@@ -213,7 +215,7 @@ internal sealed partial class ReminderService(
                 next = Entry.StartAt + TimeSpan.FromTicks(Entry.Period.Ticks * periods);
             }
             _timer?.Dispose();
-            _timer = service.clock.CreateTimer(_ => _ = service.FireAsync(this), null, next - now, Timeout.InfiniteTimeSpan);
+            _timer = service.Clock.CreateTimer(_ => _ = service.FireAsync(this), null, next - now, Timeout.InfiniteTimeSpan);
         }
 
         public void Dispose()

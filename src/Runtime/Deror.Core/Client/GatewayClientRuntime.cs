@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Deror.Configuration;
+using Deror.Messaging;
+using Deror.Networking;
+using Deror.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Deror.Client;
+
+/// <summary>
+/// The client side of the runtime: keeps a connection to every reachable gateway, spreads calls over them,
+/// fails the calls of a connection that dies at once (not at their timeout) and reconnects in the background.
+/// </summary>
+internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeClient, IMessageHandler
+{
+    private readonly ClientOptions _options;
+    private readonly ClientGrainTypeResolver _typeResolver;
+    private readonly ILogger _logger;
+    private readonly Connector _connector;
+    private readonly EndPoint[] _gateways;
+    private readonly ConcurrentDictionary<EndPoint, Connection> _byGateway = new();
+    private readonly ConcurrentDictionary<Connection, ConcurrentDictionary<long, byte>> _inFlight = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _liveLock = new();
+    private Connection[] _live = [];
+    private int _next;
+    private Task _reconnectLoop = Task.CompletedTask;
+
+    public GatewayClientRuntime(
+        IOptions<ClientOptions> options,
+        IOptions<MessagingOptions> messagingOptions,
+        ClientGrainTypeResolver typeResolver,
+        MessageSerializer serializer,
+        ICodec codec,
+        TimeProvider clock,
+        ILogger<GatewayClientRuntime> logger)
+        : base(codec, clock, messagingOptions.Value.ResponseTimeout)
+    {
+        _options = options.Value;
+        _typeResolver = typeResolver;
+        _logger = logger;
+        _gateways = _options.Gateways.Select(g => ClientOptions.TryParseGateway(g, out var e) ? e : throw new ArgumentException($"Bad gateway '{g}'.")).ToArray();
+        var handshake = Handshake.ForClient(ClientId, new Dictionary<string, string> { [ManifestMetadata.ClusterIdKey] = _options.ClusterId });
+        _connector = new Connector(handshake, serializer, this, messagingOptions.Value, logger);
+    }
+
+    public GrainId ClientId { get; } = SystemGrainTypes.NewClientId();
+
+    public bool IsConnected => Volatile.Read(ref _live).Length > 0;
+
+    protected override GrainId? CurrentSender => ClientId;
+
+    protected override SiloAddress? SendingSilo => null;
+
+    /// <summary>Connects to the gateways, waiting until at least one answers or the initial timeout passes.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Clock.GetUtcNow() + _options.InitialConnectTimeout;
+        Exception? lastError = null;
+        while (!IsConnected)
+        {
+            lastError = await ConnectMissingGatewaysAsync(cancellationToken).ConfigureAwait(false) ?? lastError;
+            if (IsConnected)
+            {
+                break;
+            }
+            if (Clock.GetUtcNow() >= deadline)
+            {
+                throw new DerorMessageDeliveryException(
+                    $"Could not connect to any gateway of cluster '{_options.ClusterId}' ({string.Join(", ", _options.Gateways)}) within {_options.InitialConnectTimeout.TotalSeconds:0.#} s: {lastError?.Message}",
+                    lastError);
+            }
+            await Task.Delay(_options.ReconnectDelay, Clock, cancellationToken).ConfigureAwait(false);
+        }
+        _reconnectLoop = ReconnectLoopAsync();
+    }
+
+    public async Task DisconnectAsync()
+    {
+        _stopping.Cancel();
+        await _reconnectLoop.ConfigureAwait(false);
+        foreach (var connection in _byGateway.Values)
+        {
+            connection.Dispose();
+        }
+        Dispose();
+    }
+
+    protected override void Send(Message message)
+    {
+        var live = Volatile.Read(ref _live);
+        if (live.Length == 0)
+        {
+            FailCall(message, new DerorMessageDeliveryException($"Not connected to any gateway of cluster '{_options.ClusterId}'; reconnecting in the background."));
+            return;
+        }
+        var connection = live[(int)((uint)Interlocked.Increment(ref _next) % (uint)live.Length)];
+        if (message.Direction == MessageDirection.Request && _inFlight.TryGetValue(connection, out var calls))
+        {
+            calls.TryAdd(message.Id, 0);
+        }
+        connection.Send(message);
+    }
+
+    public void OnConnected(Connection connection)
+    {
+        var remote = connection.RemoteHandshake;
+        var clusterId = ManifestMetadata.ReadClusterId(remote.Metadata);
+        if (remote.Silo is null || clusterId != _options.ClusterId)
+        {
+            LogWrongCluster(_logger, connection.RemoteEndPoint?.ToString(), clusterId, _options.ClusterId);
+            connection.Dispose();
+            return;
+        }
+        _typeResolver.Update(ManifestMetadata.ReadInterfaceMap(remote.Metadata));
+        _inFlight[connection] = new ConcurrentDictionary<long, byte>();
+        lock (_liveLock)
+        {
+            _live = [.. _live, connection];
+        }
+        LogConnected(_logger, remote.Silo, connection.RemoteEndPoint?.ToString());
+    }
+
+    public void OnMessage(Message message, Connection connection)
+    {
+        if (message.Direction != MessageDirection.Response)
+        {
+            LogUnexpected(_logger, message.ToString());
+            return;
+        }
+        if (_inFlight.TryGetValue(connection, out var calls))
+        {
+            calls.TryRemove(message.Id, out _);
+        }
+        ReceiveResponse(message);
+    }
+
+    public void OnSendFailed(Message message, Connection connection, Exception reason)
+    {
+        if (_inFlight.TryGetValue(connection, out var calls))
+        {
+            calls.TryRemove(message.Id, out _);
+        }
+        FailCall(message, new DerorMessageDeliveryException($"{message.Request} could not be sent to gateway {connection.RemoteEndPoint}: {reason.Message}", reason));
+    }
+
+    public void OnClosed(Connection connection, Exception? reason)
+    {
+        lock (_liveLock)
+        {
+            _live = _live.Where(c => c != connection).ToArray();
+        }
+        foreach (var (gateway, c) in _byGateway)
+        {
+            if (c == connection)
+            {
+                _byGateway.TryRemove(new KeyValuePair<EndPoint, Connection>(gateway, c));
+            }
+        }
+        if (_inFlight.TryRemove(connection, out var calls))
+        {
+            foreach (var id in calls.Keys)
+            {
+                Calls.Fail(id, new DerorMessageDeliveryException($"The connection to gateway {connection.RemoteEndPoint} was lost before the response arrived.", reason));
+            }
+        }
+        if (!_stopping.IsCancellationRequested)
+        {
+            LogDisconnected(_logger, connection.RemoteEndPoint?.ToString(), reason?.Message ?? "closed");
+        }
+    }
+
+    private async Task<Exception?> ConnectMissingGatewaysAsync(CancellationToken cancellationToken)
+    {
+        Exception? lastError = null;
+        foreach (var gateway in _gateways)
+        {
+            if (_byGateway.ContainsKey(gateway))
+            {
+                continue;
+            }
+            try
+            {
+                var connection = await _connector.ConnectAsync(gateway, cancellationToken).ConfigureAwait(false);
+                if (connection.IsClosed || !_byGateway.TryAdd(gateway, connection))
+                {
+                    connection.Dispose();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                lastError = e;
+                LogConnectFailed(_logger, gateway.ToString(), e.Message);
+            }
+        }
+        return lastError;
+    }
+
+    private async Task ReconnectLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ReconnectDelay, Clock, _stopping.Token).ConfigureAwait(false);
+                await ConnectMissingGatewaysAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to silo {Silo} at {Endpoint}")]
+    private static partial void LogConnected(ILogger logger, SiloAddress silo, string? endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost gateway {Endpoint}: {Reason}; reconnecting")]
+    private static partial void LogDisconnected(ILogger logger, string? endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not connect to gateway {Gateway}: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string gateway, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gateway at {Endpoint} is in cluster '{PeerCluster}', not '{Cluster}'; disconnected")]
+    private static partial void LogWrongCluster(ILogger logger, string? endpoint, string? peerCluster, string cluster);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored unexpected {Message} from a gateway")]
+    private static partial void LogUnexpected(ILogger logger, string message);
+}
