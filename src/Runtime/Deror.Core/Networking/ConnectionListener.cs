@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Deror.Messaging;
+using Microsoft.Extensions.Logging;
+
+namespace Deror.Networking;
+
+/// <summary>
+/// Accepts TCP connections on one endpoint, runs the handshake on each (concurrently, so a slow or hostile peer
+/// holds up nobody) and starts a <see cref="Connection"/> per peer, all reporting to one <see cref="IMessageHandler"/>.
+/// </summary>
+public sealed class ConnectionListener : IAsyncDisposable
+{
+    private const int Backlog = 512;
+
+    private readonly IPEndPoint _endpoint;
+    private readonly Handshake _localHandshake;
+    private readonly MessageSerializer _serializer;
+    private readonly IMessageHandler _handler;
+    private readonly MessagingOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Connection, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listenSocket;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public ConnectionListener(
+        IPEndPoint endpoint,
+        Handshake localHandshake,
+        MessageSerializer serializer,
+        IMessageHandler handler,
+        MessagingOptions options,
+        ILogger logger)
+    {
+        _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
+        _localHandshake = localHandshake ?? throw new ArgumentNullException(nameof(localHandshake));
+        _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
+        _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        _options = MessagingOptionsValidator.EnsureValid(options);
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>The bound endpoint (with the actual port when port 0 was asked for). Valid after <see cref="Start"/>.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint?)_listenSocket?.LocalEndPoint
+        ?? throw new InvalidOperationException("The listener has not been started.");
+
+    /// <summary>The established connections that are still open.</summary>
+    public IReadOnlyCollection<Connection> Connections => (IReadOnlyCollection<Connection>)_connections.Keys;
+
+    /// <summary>Binds and starts accepting. Throws <see cref="SocketException"/> if the endpoint cannot be bound.</summary>
+    public void Start()
+    {
+        if (_listenSocket is not null)
+        {
+            throw new InvalidOperationException("The listener is already started.");
+        }
+        var socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (_endpoint.AddressFamily == AddressFamily.InterNetworkV6 && _endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+            socket.Bind(_endpoint);
+            socket.Listen(Backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        _listenSocket = socket;
+        NetworkingLog.Listening(_logger, LocalEndPoint);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>Stops accepting, closes every connection (their handlers see <c>OnClosed</c>) and waits for them to finish.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested || _listenSocket is not { } socket)
+        {
+            return;
+        }
+        var endpoint = LocalEndPoint;
+        _stopping.Cancel();
+        socket.Dispose();
+        await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var closing = new List<Task>();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Dispose();
+            closing.Add(connection.Closed);
+        }
+        await Task.WhenAll(closing);
+        NetworkingLog.StoppedListening(_logger, endpoint);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task AcceptLoopAsync()
+    {
+        var listenSocket = _listenSocket!;
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await listenSocket.AcceptAsync(_stopping.Token);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // Per-connection failures (the peer reset before accept completed) leave the listener working.
+                NetworkingLog.AcceptFailed(_logger, _endpoint, e);
+                continue;
+            }
+            _ = AcceptAsync(accepted);
+        }
+    }
+
+    private async Task AcceptAsync(Socket socket)
+    {
+        var remote = socket.RemoteEndPoint;
+        Connection connection;
+        try
+        {
+            connection = await ConnectionEstablishment.EstablishAsync(
+                socket, _localHandshake, _serializer, _handler, _options, _logger, _stopping.Token);
+        }
+        catch (Exception e)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                NetworkingLog.HandshakeFailed(_logger, remote, e.Message);
+            }
+            return;
+        }
+        _connections.TryAdd(connection, 0);
+        _ = ForgetWhenClosedAsync(connection);
+        connection.Start();
+        if (_stopping.IsCancellationRequested)
+        {
+            // Raced with StopAsync, which may already have closed the others.
+            connection.Dispose();
+        }
+    }
+
+    private async Task ForgetWhenClosedAsync(Connection connection)
+    {
+        await connection.Closed;
+        _connections.TryRemove(connection, out _);
+    }
+}
