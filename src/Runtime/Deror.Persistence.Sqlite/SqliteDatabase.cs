@@ -47,6 +47,10 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>An open connection with the schema in place; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!_schemaReady && _directoryToCreate is not null)
+        {
+            Directory.CreateDirectory(_directoryToCreate);
+        }
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -113,10 +117,6 @@ internal sealed class SqliteDatabase : IDisposable
         {
             if (!_schemaReady)
             {
-                if (_directoryToCreate is not null)
-                {
-                    Directory.CreateDirectory(_directoryToCreate);
-                }
                 await SqliteSchema.EnsureCreatedAsync(connection, DataSource, _logger, cancellationToken);
                 _schemaReady = true;
             }
