@@ -26,17 +26,18 @@ internal sealed class SqliteDatabase : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         SqliteStorageOptionsValidator.ThrowIfInvalid(options);
         _logger = logger;
-        if (options.ConnectionString is { Length: > 0 } connectionString)
+        var builder = options.ConnectionString is { Length: > 0 } connectionString
+            ? new SqliteConnectionStringBuilder(connectionString)
+            : new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(options.DatabasePath!), Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
+        if (options.DatabasePath is { Length: > 0 })
         {
-            _connectionString = connectionString;
+            _directoryToCreate = Path.GetDirectoryName(builder.DataSource);
         }
-        else
-        {
-            var path = Path.GetFullPath(options.DatabasePath!);
-            _directoryToCreate = Path.GetDirectoryName(path);
-            _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        }
-        DataSource = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        // Microsoft.Data.Sqlite retries a busy statement until its command timeout, on top of SQLite's busy_timeout;
+        // align the two so BusyTimeout bounds the wait.
+        builder.DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
         // busy_timeout and synchronous are per connection. NORMAL is durable across process crashes in WAL mode
         // (only a power loss can drop the last commits) and saves an fsync per transaction.
         _connectionPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
@@ -47,6 +48,10 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>An open connection with the schema in place; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!_schemaReady && _directoryToCreate is not null)
+        {
+            Directory.CreateDirectory(_directoryToCreate);
+        }
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -113,10 +118,6 @@ internal sealed class SqliteDatabase : IDisposable
         {
             if (!_schemaReady)
             {
-                if (_directoryToCreate is not null)
-                {
-                    Directory.CreateDirectory(_directoryToCreate);
-                }
                 await SqliteSchema.EnsureCreatedAsync(connection, DataSource, _logger, cancellationToken);
                 _schemaReady = true;
             }

@@ -1,0 +1,20 @@
+using Deror.Persistence.Tests.Conformance;
+using Deror.Runtime;
+using Deror.Runtime.Storage;
+
+namespace Deror.Persistence.Tests.Memory;
+
+public sealed class MemoryGrainStorageConformanceTests : GrainStorageConformanceTests
+{
+    protected override IGrainStorage CreateStorage() => new MemoryGrainStorage();
+}
+
+public sealed class MemoryReminderTableConformanceTests : ReminderTableConformanceTests
+{
+    protected override IReminderTable CreateTable() => new MemoryReminderTable();
+}
+
+public sealed class MemoryDurableJobStoreConformanceTests : DurableJobStoreConformanceTests
+{
+    protected override IDurableJobStore CreateStore() => new MemoryDurableJobStore();
+}

@@ -1,0 +1,33 @@
+using Deror.Persistence.Sqlite;
+using Deror.Persistence.Tests.Conformance;
+using Deror.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Deror.Persistence.Tests.Sqlite;
+
+public sealed class SqliteGrainStorageConformanceTests : GrainStorageConformanceTests, IDisposable
+{
+    private readonly TemporarySqliteFile _file = new();
+
+    protected override IGrainStorage CreateStorage() => _file.Track(new SqliteGrainStorage(_file.Options, NullLoggerFactory.Instance));
+
+    public void Dispose() => _file.Dispose();
+}
+
+public sealed class SqliteReminderTableConformanceTests : ReminderTableConformanceTests, IDisposable
+{
+    private readonly TemporarySqliteFile _file = new();
+
+    protected override IReminderTable CreateTable() => _file.Track(new SqliteReminderTable(_file.Options, NullLoggerFactory.Instance));
+
+    public void Dispose() => _file.Dispose();
+}
+
+public sealed class SqliteDurableJobStoreConformanceTests : DurableJobStoreConformanceTests, IDisposable
+{
+    private readonly TemporarySqliteFile _file = new();
+
+    protected override IDurableJobStore CreateStore() => _file.Track(new SqliteDurableJobStore(_file.Options, NullLoggerFactory.Instance));
+
+    public void Dispose() => _file.Dispose();
+}
