@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Deror.Runtime.Tests.Grains;
 
 namespace Deror.Runtime.Tests;

@@ -1,5 +1,6 @@
 using Deror.Hosting;
 using Deror.Runtime.Messaging;
+using Deror.Runtime.Networking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

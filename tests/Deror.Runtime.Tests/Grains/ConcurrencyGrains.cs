@@ -3,7 +3,7 @@ using Deror.Concurrency;
 namespace Deror.Runtime.Tests.Grains;
 
 /// <summary>Measures how many of its requests overlap, to check the turn-based rules.</summary>
-public interface IConcurrencyProbeGrain : IGrainWithStringKey
+public interface IProbeGrain : IGrainWithStringKey
 {
     /// <summary>Enters, awaits <paramref name="delayMs"/>, leaves; records the most requests seen inside at once.</summary>
     Task Work(int delayMs);
@@ -20,7 +20,16 @@ public interface IConcurrencyProbeGrain : IGrainWithStringKey
 
 public sealed record ProbeStats(int MaxInside, int MaxParallelThreads, int Completed, bool PeekSawWorkInside);
 
-public class ConcurrencyProbeGrain : Grain, IConcurrencyProbeGrain
+public interface IConcurrencyProbeGrain : IProbeGrain;
+
+public interface IReentrantProbeGrain : IProbeGrain;
+
+public sealed class ConcurrencyProbeGrain : ProbeGrainBase, IConcurrencyProbeGrain;
+
+[Reentrant]
+public sealed class ReentrantProbeGrain : ProbeGrainBase, IReentrantProbeGrain;
+
+public abstract class ProbeGrainBase : Grain, IProbeGrain
 {
     private int _inside;
     private int _maxInside;
@@ -69,8 +78,3 @@ public class ConcurrencyProbeGrain : Grain, IConcurrencyProbeGrain
         }
     }
 }
-
-[Reentrant]
-public sealed class ReentrantProbeGrain : ConcurrencyProbeGrain, IReentrantProbeGrain;
-
-public interface IReentrantProbeGrain : IConcurrencyProbeGrain;

@@ -33,6 +33,12 @@ public static class GrainStorageNames
 /// </summary>
 public class InconsistentStateException : DerorException
 {
+    /// <summary>As recreated on the caller's side of a grain call, where only the message travels.</summary>
+    public InconsistentStateException(string message)
+        : this(message, null, null)
+    {
+    }
+
     public InconsistentStateException(string message, string? storedEtag, string? currentEtag)
         : base(message)
     {

@@ -192,7 +192,7 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 lastError = e;
-                LogConnectFailed(_logger, gateway.ToString(), e.Message);
+                LogConnectFailed(_logger, gateway.ToString() ?? "?", e.Message);
             }
         }
         return lastError;

@@ -1,3 +1,4 @@
+using Deror.Configuration;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;

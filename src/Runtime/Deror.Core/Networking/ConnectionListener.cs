@@ -1,3 +1,4 @@
+using Deror.Configuration;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;

@@ -1,3 +1,4 @@
+using Deror.Configuration;
 using System.Net;
 using System.Net.Sockets;
 using Deror.Messaging;

@@ -1,3 +1,4 @@
+using Deror.Configuration;
 using System.Net.Sockets;
 
 namespace Deror.Networking;
