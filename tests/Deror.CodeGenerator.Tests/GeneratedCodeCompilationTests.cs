@@ -69,7 +69,7 @@ public sealed class GeneratedCodeCompilationTests
         const string source = """
             namespace Impl
             {
-                public sealed class Worker : global::Deror.Grain
+                internal sealed class Worker : global::Deror.Grain
                 {
                     public Worker(global::Deror.IGrainContext context) : base(context) { }
                 }

@@ -36,9 +36,10 @@ internal static class GeneratorHarness
 
     public static GeneratorOutput Run(CSharpCompilation compilation)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var outputCompilation, out var driverDiagnostics);
-        Assert.Empty(driverDiagnostics);
-        return new GeneratorOutput(driver.GetRunResult().Results.Single(), outputCompilation);
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var outputCompilation, out _);
+        var result = driver.GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        return new GeneratorOutput(result, outputCompilation);
     }
 
     /// <summary>Emits the compilation and loads it into the default context, where Deror.Abstractions is already loaded.</summary>
