@@ -31,6 +31,7 @@ public sealed class GeneratedCodeCompilationTests
                 "Sample_Grains_ICalculatorGrain.g.cs",
                 "Sample_Grains_IGreeterBase.g.cs",
                 "Sample_Grains_IInternalGrain.g.cs",
+                "Sample_Grains_IPartialGrain.g.cs",
                 "Sample_Grains_IPolite.g.cs",
                 "Sample_Grains_Outer_INestedGrain.g.cs",
             ],
@@ -46,6 +47,8 @@ public sealed class GeneratedCodeCompilationTests
         Assert.Contains("[assembly: global::Deror.DerorGeneratedCode]", registration);
         Assert.Contains("[global::System.Runtime.CompilerServices.ModuleInitializer]", registration);
         Assert.Contains("RegisterProxy(typeof(global::Sample.Grains.Outer.INestedGrain)", registration);
+        Assert.Contains("Sample_Grains_IPartialGrain_First_Request.MethodId", registration);
+        Assert.Contains("Sample_Grains_IPartialGrain_Second_Request.MethodId", registration);
         Assert.Contains("RegisterGrainClass(typeof(global::Sample.Grains.CalculatorGrain))", registration);
         Assert.Contains("RegisterGrainClass(typeof(global::Sample.Grains.InternalGrain))", registration);
         Assert.DoesNotContain("GrainBase", registration);

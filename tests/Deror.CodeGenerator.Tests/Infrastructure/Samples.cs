@@ -5,7 +5,7 @@ internal static class Samples
 {
     /// <summary>
     /// Interfaces exercising what the generator must handle: inheritance (same-named methods in two bases, a
-    /// base from Deror.Abstractions, a non-grain base), overloads, every flag, keyword parameter names, generic
+    /// base from Deror.Abstractions, a non-grain base), overloads, partial declarations, every flag, keyword parameter names, generic
     /// and nullable types in signatures, nested/internal/global-namespace interfaces and duplicate simple names.
     /// </summary>
     public const string RichGrains = """
@@ -58,6 +58,16 @@ internal static class Samples
                 Task<string> SlowEcho(string text);
 
                 Task<(int Total, string Text)> Pair(int a, string b);
+            }
+
+            public partial interface IPartialGrain : IGrainWithStringKey
+            {
+                Task First();
+            }
+
+            public partial interface IPartialGrain
+            {
+                Task Second();
             }
 
             internal interface IInternalGrain : IGrainWithGuidKey
