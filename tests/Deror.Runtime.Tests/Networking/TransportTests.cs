@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Deror.Configuration;
 using Deror.Messaging;
 using Deror.Networking;
 using Deror.Runtime.Tests.Serialization;
@@ -42,7 +43,7 @@ public sealed class TransportTests : IAsyncLifetime
     public async Task ConcurrentRequests_OverOneConnection_AreMatchedByCorrelationId()
     {
         var caller = new CallerHandler();
-        var clientId = Handshake.NewClientId();
+        var clientId = SystemGrainTypes.NewClientId();
         using var connection = await ConnectAsync(caller, clientId);
         Assert.Equal(ServerSilo, connection.RemoteHandshake.Silo);
         Assert.Equal("ITestGrain=test", connection.RemoteHandshake.Metadata["manifest"]);
@@ -169,7 +170,7 @@ public sealed class TransportTests : IAsyncLifetime
         stalled.Listen();
         var accepting = stalled.AcceptAsync();
         var caller = new CallerHandler();
-        var connecting = new Connector(Handshake.ForClient(Handshake.NewClientId()), _serializer, caller, _options, _clientLog)
+        var connecting = new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, caller, _options, _clientLog)
             .ConnectAsync(stalled.LocalEndPoint!);
         using var peer = await accepting;
         using (var handshake = new CodecWriter())
@@ -197,7 +198,7 @@ public sealed class TransportTests : IAsyncLifetime
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var unusedEndpoint = (IPEndPoint)probe.LocalEndPoint!;
-        var connector = new Connector(Handshake.ForClient(Handshake.NewClientId()), _serializer, new CallerHandler(), _options, _clientLog);
+        var connector = new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, new CallerHandler(), _options, _clientLog);
         await Assert.ThrowsAsync<DerorMessageDeliveryException>(() => connector.ConnectAsync(unusedEndpoint));
     }
 
@@ -205,7 +206,7 @@ public sealed class TransportTests : IAsyncLifetime
     public void Options_AreValidated()
     {
         Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => new Connector(Handshake.ForClient(Handshake.NewClientId()), _serializer, new CallerHandler(), new MessagingOptions { MaxMessageSize = 0 }, _clientLog));
+            () => new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, new CallerHandler(), new MessagingOptions { MaxMessageSize = 0 }, _clientLog));
         Assert.Throws<ArgumentException>(() => Handshake.ForClient(GrainId.Create(new GrainType("player"), "x")));
     }
 
@@ -225,7 +226,7 @@ public sealed class TransportTests : IAsyncLifetime
     }
 
     private Task<Connection> ConnectAsync(CallerHandler handler, GrainId? clientId = null)
-        => new Connector(Handshake.ForClient(clientId ?? Handshake.NewClientId()), _serializer, handler, _options, _clientLog)
+        => new Connector(Handshake.ForClient(clientId ?? SystemGrainTypes.NewClientId()), _serializer, handler, _options, _clientLog)
             .ConnectAsync(_listener.LocalEndPoint);
 
     /// <summary>A socket that completed a valid client handshake, for sending hand-made frames.</summary>
@@ -234,7 +235,7 @@ public sealed class TransportTests : IAsyncLifetime
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(_listener.LocalEndPoint);
         using var handshake = new CodecWriter();
-        HandshakeSerializer.Write(Handshake.ForClient(Handshake.NewClientId()), handshake);
+        HandshakeSerializer.Write(Handshake.ForClient(SystemGrainTypes.NewClientId()), handshake);
         await socket.SendAsync(Frame(handshake.Length, handshake.ToArray()));
         // Wait for the server's handshake, so the bad frame is judged by an established connection.
         var header = new byte[Framing.HeaderSize];

@@ -2,8 +2,8 @@ using Deror.Client;
 using Deror.Configuration;
 using Deror.Messaging;
 using Deror.Serialization;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
-using Deror.Configuration;
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Threading.Channels;
+using Deror.Configuration;
 using Deror.Messaging;
 using Deror.Serialization;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
-using Deror.Configuration;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using Deror.Configuration;
 using Deror.Messaging;
 using Deror.Serialization;
 using Microsoft.Extensions.Logging;

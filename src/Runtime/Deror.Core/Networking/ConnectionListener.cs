@@ -1,7 +1,7 @@
-using Deror.Configuration;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Deror.Configuration;
 using Deror.Messaging;
 using Microsoft.Extensions.Logging;
 

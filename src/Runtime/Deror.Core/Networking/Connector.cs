@@ -1,6 +1,6 @@
-using Deror.Configuration;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Deror.Configuration;
 using Deror.Messaging;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,5 @@
+using Deror.Messaging;
+
 namespace Deror.Networking;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace Deror.Networking;
 /// </summary>
 public sealed class Handshake
 {
-    /// <summary>The grain type of client ids: clients are addressed like grains so responses can be routed back.</summary>
-    public static readonly GrainType ClientGrainType = new("sys.client");
-
     private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>(0);
 
     private Handshake(GrainId? clientId, SiloAddress? silo, IReadOnlyDictionary<string, string>? metadata)
@@ -28,13 +27,12 @@ public sealed class Handshake
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    public static GrainId NewClientId() => GrainId.Create(ClientGrainType, Guid.NewGuid());
 
     public static Handshake ForClient(GrainId clientId, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        if (clientId.IsDefault || clientId.Type != ClientGrainType)
+        if (clientId.IsDefault || !SystemGrainTypes.IsClient(clientId))
         {
-            throw new ArgumentException($"A client id must have grain type '{ClientGrainType}' (was '{clientId}').", nameof(clientId));
+            throw new ArgumentException($"A client id must have grain type '{SystemGrainTypes.Client}' (was '{clientId}').", nameof(clientId));
         }
         return new Handshake(clientId, null, metadata);
     }

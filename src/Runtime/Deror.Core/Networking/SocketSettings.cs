@@ -1,5 +1,5 @@
-using Deror.Configuration;
 using System.Net.Sockets;
+using Deror.Configuration;
 
 namespace Deror.Networking;
 

@@ -1,13 +1,13 @@
 using Deror.Configuration;
 using Deror.Invocation;
 using Deror.Messaging;
-using Deror.Runtime.Networking;
 using Deror.Runtime.Catalog;
 using Deror.Runtime.Messaging;
+using Deror.Runtime.Networking;
 using Deror.Serialization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,10 +1,10 @@
 using Deror.Configuration;
-using Deror.Runtime;
 using Deror.Runtime.Jobs;
 using Deror.Runtime.Reminders;
 using Deror.Runtime.Ring;
-using Microsoft.Extensions.DependencyInjection;
+using Deror.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Deror.Hosting;
 
