@@ -2,7 +2,8 @@ namespace Deror.Runtime;
 
 /// <summary>
 /// Stores grain state records as opaque bytes with an etag. Every write is a compare-and-set: it succeeds
-/// only if the stored etag equals <c>expectedEtag</c> (null meaning "no record exists").
+/// only if the stored etag equals <c>expectedEtag</c> (null meaning "no record exists"). A provider never hands out
+/// the same etag twice for a record, not even after a clear, so a stale writer cannot overwrite a re-created record.
 /// </summary>
 public interface IGrainStorage
 {

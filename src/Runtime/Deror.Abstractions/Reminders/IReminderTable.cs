@@ -2,7 +2,8 @@ namespace Deror.Runtime;
 
 /// <summary>
 /// Durable reminder definitions. Rows are keyed by (grain, reminder name); every row carries the grain's
-/// uniform hash so a silo can read the reminders of the ring range it owns.
+/// uniform hash so a silo can read the reminders of the ring range it owns. Etags are never reused for a row, so
+/// an etag read before a remove cannot remove the row registered again after it.
 /// </summary>
 public interface IReminderTable
 {
