@@ -26,6 +26,18 @@ public sealed class GrainCallTests(ClusterFixture fixture) : IClassFixture<Clust
     }
 
     [Fact]
+    public async Task Grains_are_addressed_by_string_guid_and_integer_keys()
+    {
+        var guid = Guid.NewGuid();
+
+        Assert.Equal(-42L, await fixture.Grains.GetGrain<IIntegerKeyGrain>(-42).GetKey());
+        Assert.Equal(long.MaxValue, await fixture.Grains.GetGrain<IIntegerKeyGrain>(long.MaxValue).GetKey());
+        Assert.Equal(guid, fixture.Grains.GetGrain<ILifecycleGrain>(guid).GetPrimaryKey());
+        Assert.Equal("k/with/slashes", fixture.Grains.GetGrain<ICallGrain>("k/with/slashes").GetPrimaryKeyString());
+        Assert.Equal("slashes", await fixture.Grains.GetGrain<ICallGrain>("k/with/slashes").Echo("slashes"));
+    }
+
+    [Fact]
     public async Task Exceptions_keep_their_type_and_message()
     {
         var grain = NewGrain();

@@ -129,3 +129,13 @@ public sealed class CallGrain : Grain, ICallGrain
 
     private ICallGrain AsReference() => GrainFactory.GetGrain<ICallGrain>(GrainId);
 }
+
+public interface IIntegerKeyGrain : IGrainWithIntegerKey
+{
+    Task<long> GetKey();
+}
+
+public sealed class IntegerKeyGrain : Grain, IIntegerKeyGrain
+{
+    public Task<long> GetKey() => Task.FromResult(this.GetPrimaryKeyLong());
+}

@@ -47,7 +47,9 @@ public sealed class TransportTests : IAsyncLifetime
         using var connection = await ConnectAsync(caller, clientId);
         Assert.Equal(ServerSilo, connection.RemoteHandshake.Silo);
         Assert.Equal("ITestGrain=test", connection.RemoteHandshake.Metadata["manifest"]);
-        Assert.Equal(clientId, Assert.Single(_server.Connected).RemoteHandshake.ClientId);
+        // The server side finishes its handshake independently of the client's ConnectAsync returning.
+        var accepted = await Eventually.Returns(() => Task.FromResult(_server.Connected.ToArray()), c => c.Length == 1, TimeSpan.FromSeconds(5), "the server to register the connection");
+        Assert.Equal(clientId, accepted[0].RemoteHandshake.ClientId);
 
         var calls = Enumerable.Range(0, 4000)
             .Select(i => Task.Run(() => caller.Call(connection, NewEcho($"call {i}"))))

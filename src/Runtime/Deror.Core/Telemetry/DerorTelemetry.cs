@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -28,15 +29,30 @@ public static class DerorTelemetry
     /// <summary>Round-trip latency seen by the caller.</summary>
     public static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>("deror.calls.duration", "ms", "Grain call round-trip time at the caller.");
 
-    /// <summary>
-    /// Registers the observable gauges of one silo (activation count, queued requests). Instruments are keyed by
-    /// name in a <see cref="Meter"/>, so a process with several silos reports one series per silo through tags.
-    /// </summary>
-    public static void RegisterSiloGauges(string silo, Func<int> activations, Func<int> queuedRequests)
+    private static readonly ConcurrentDictionary<string, SiloGaugeSource> SiloGauges = new();
+
+    static DerorTelemetry()
     {
-        var tag = new KeyValuePair<string, object?>("deror.silo", silo);
-        Meter.CreateObservableGauge("deror.activations", () => new Measurement<int>(activations(), tag), "{activation}", "Live grain activations.");
-        Meter.CreateObservableGauge("deror.requests.queued", () => new Measurement<int>(queuedRequests(), tag), "{request}", "Requests waiting for their activation's turn.");
+        // One instrument per metric reports every silo in the process, tagged by silo, so starting and stopping
+        // silos (as tests do) never piles up instruments.
+        Meter.CreateObservableGauge("deror.activations", () => Observe(s => s.Activations()), "{activation}", "Live grain activations.");
+        Meter.CreateObservableGauge("deror.requests.queued", () => Observe(s => s.QueuedRequests()), "{request}", "Requests waiting for their activation's turn.");
+    }
+
+    /// <summary>Reports a silo's activation count and queue length until the returned handle is disposed.</summary>
+    public static IDisposable RegisterSiloGauges(string silo, Func<int> activations, Func<int> queuedRequests)
+    {
+        var source = new SiloGaugeSource(silo, activations, queuedRequests);
+        SiloGauges[silo] = source;
+        return source;
+    }
+
+    private static IEnumerable<Measurement<int>> Observe(Func<SiloGaugeSource, int> read)
+        => SiloGauges.Values.Select(s => new Measurement<int>(read(s), new KeyValuePair<string, object?>("deror.silo", s.Silo))).ToArray();
+
+    private sealed record SiloGaugeSource(string Silo, Func<int> Activations, Func<int> QueuedRequests) : IDisposable
+    {
+        public void Dispose() => SiloGauges.TryRemove(new KeyValuePair<string, SiloGaugeSource>(Silo, this));
     }
 
     public static KeyValuePair<string, object?> MethodTag(string method) => new("deror.method", method);

@@ -17,6 +17,7 @@ public sealed partial class Silo : IHostedService
     private readonly Runtime.Catalog.Catalog _catalog;
     private readonly ILogger<Silo> _logger;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IDisposable? _gauges;
 
     internal Silo(IEnumerable<ISiloLifecycleParticipant> participants, Runtime.Catalog.Catalog catalog, ILocalSiloDetails details, ILogger<Silo> logger)
     {
@@ -36,7 +37,7 @@ public sealed partial class Silo : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         GeneratedCodeRegistry.EnsureAllLoaded();
-        DerorTelemetry.RegisterSiloGauges(SiloAddress.ToString(), () => _catalog.Count, () => _catalog.QueuedRequestCount);
+        _gauges = DerorTelemetry.RegisterSiloGauges(SiloAddress.ToString(), () => _catalog.Count, () => _catalog.QueuedRequestCount);
         foreach (var participant in _participants)
         {
             await participant.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -67,6 +68,7 @@ public sealed partial class Silo : IHostedService
                 LogParticipantStopFailed(_logger, e, participant.GetType().Name);
             }
         }
+        _gauges?.Dispose();
         LogStopped(_logger, SiloAddress);
     }
 
