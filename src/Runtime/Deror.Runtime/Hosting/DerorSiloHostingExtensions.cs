@@ -42,6 +42,17 @@ public static class DerorSiloHostingExtensions
         return silo;
     }
 
+    /// <summary>
+    /// Makes the grain classes of <paramref name="assembly"/> available to the silo. Assemblies loaded in the process
+    /// and their references are found automatically; this is for a grains assembly the host's code never names (the
+    /// compiler drops references to assemblies whose types are not used).
+    /// </summary>
+    public static ISiloBuilder AddGrainAssembly(this ISiloBuilder silo, System.Reflection.Assembly assembly)
+    {
+        GeneratedCodeRegistry.EnsureLoaded(assembly);
+        return silo;
+    }
+
     /// <summary>A single silo on loopback: the given ports and cluster id.</summary>
     public static ISiloBuilder UseLocalhostClustering(this ISiloBuilder silo, int siloPort = 11111, int gatewayPort = 30000, string clusterId = "local")
         => silo.Configure(o =>
