@@ -11,11 +11,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Idle_activations_are_collected_and_the_next_call_reactivates()
     {
-        await using var cluster = await InProcessTestCluster.StartAsync(o => o.ConfigureSilo(silo => silo.Services.Configure<GrainCollectionOptions>(c =>
-        {
-            c.CollectionAge = TimeSpan.FromMilliseconds(500);
-            c.CollectionQuantum = TimeSpan.FromMilliseconds(100);
-        })));
+        await using var cluster = await StartWithCollectionAgeAsync(TimeSpan.FromMilliseconds(500));
         var key = Guid.NewGuid();
         var grain = cluster.GrainFactory.GetGrain<ILifecycleGrain>(key);
 
@@ -29,11 +25,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Busy_activations_are_not_collected()
     {
-        await using var cluster = await InProcessTestCluster.StartAsync(o => o.ConfigureSilo(silo => silo.Services.Configure<GrainCollectionOptions>(c =>
-        {
-            c.CollectionAge = TimeSpan.FromMilliseconds(600);
-            c.CollectionQuantum = TimeSpan.FromMilliseconds(100);
-        })));
+        await using var cluster = await StartWithCollectionAgeAsync(TimeSpan.FromMilliseconds(600));
         var key = Guid.NewGuid();
         var grain = cluster.GrainFactory.GetGrain<ILifecycleGrain>(key);
 
@@ -99,4 +91,11 @@ public sealed class LifecycleTests
 
         Assert.Contains("GatewayPort", error.Message);
     }
+
+    private static Task<InProcessTestCluster> StartWithCollectionAgeAsync(TimeSpan age)
+        => InProcessTestCluster.StartAsync(o => o.ConfigureSilo(silo => silo.Services.Configure<GrainCollectionOptions>(c =>
+        {
+            c.CollectionAge = age;
+            c.CollectionQuantum = TimeSpan.FromMilliseconds(100);
+        })));
 }

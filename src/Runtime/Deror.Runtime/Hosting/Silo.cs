@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Deror.Hosting;
 
 /// <summary>
-/// The silo's lifecycle: starts its components in stage order when the host starts, and on shutdown stops
-/// taking new work, deactivates every activation (so OnDeactivateAsync runs and state is saved), then stops the
-/// components in reverse order.
+/// The silo's lifecycle: starts its components in stage order when the host starts; on shutdown stops them in
+/// reverse order, deactivating every activation (so OnDeactivateAsync runs and state is saved) once nothing
+/// feeds them new work any more.
 /// </summary>
 public sealed partial class Silo : IHostedService
 {
@@ -49,16 +49,16 @@ public sealed partial class Silo : IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(_logger, SiloAddress);
-        try
-        {
-            await _catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            LogDeactivationIncomplete(_logger, e.Message);
-        }
+        // The gateway, reminders and jobs stop first so no new work arrives; then activations deactivate (their
+        // OnDeactivateAsync may still call other grains); the core runtime services stop last.
+        var deactivated = false;
         foreach (var participant in _participants.Reverse())
         {
+            if (!deactivated && participant.Stage < SiloLifecycleStage.ApplicationServices)
+            {
+                await DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+                deactivated = true;
+            }
             try
             {
                 await participant.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -68,8 +68,24 @@ public sealed partial class Silo : IHostedService
                 LogParticipantStopFailed(_logger, e, participant.GetType().Name);
             }
         }
+        if (!deactivated)
+        {
+            await DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        }
         _gauges?.Dispose();
         LogStopped(_logger, SiloAddress);
+    }
+
+    private async Task DeactivateAllAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            LogDeactivationIncomplete(_logger, e.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloName} ({SiloAddress}) started in cluster '{ClusterId}'")]
