@@ -7,16 +7,16 @@ public sealed record RunSettings(
     int RemoteRounds,
     TimeSpan ThroughputWarmup,
     TimeSpan ThroughputDuration,
-    int LatencyWarmupCalls,
-    int LatencyCalls)
+    int LatencyRounds,
+    int LatencyCallsPerRound)
 {
     /// <summary>Calls kept in flight in the pipelined throughput runs.</summary>
-    public IReadOnlyList<int> InFlightLevels { get; } = [100, 1000];
+    public IReadOnlyList<int> InFlightLevels { get; } = Environment.GetEnvironmentVariable("K") is { } k ? [int.Parse(k)] : [100, 1000];
 
     /// <summary>Size of the echoed argument, in bytes.</summary>
     public int PayloadSize { get; } = 100;
 
-    public static RunSettings Full { get; } = new(5, 15, 3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), 2_000, 20_000);
+    public static RunSettings Full { get; } = new(5, 15, 3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), 20, 1_000);
 
-    public static RunSettings Quick { get; } = new(2, 5, 2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 1_000, 5_000);
+    public static RunSettings Quick { get; } = new(2, 5, 2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 8, 1_000);
 }
