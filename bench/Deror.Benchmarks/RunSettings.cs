@@ -11,7 +11,7 @@ public sealed record RunSettings(
     int LatencyCallsPerRound)
 {
     /// <summary>Calls kept in flight in the pipelined throughput runs.</summary>
-    public IReadOnlyList<int> InFlightLevels { get; } = Environment.GetEnvironmentVariable("K") is { } k ? [int.Parse(k)] : [100, 1000];
+    public IReadOnlyList<int> InFlightLevels { get; } = [100, 1000];
 
     /// <summary>Size of the echoed argument, in bytes.</summary>
     public int PayloadSize { get; } = 100;

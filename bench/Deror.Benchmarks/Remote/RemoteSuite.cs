@@ -29,6 +29,10 @@ public sealed class RemoteSuite(RunSettings settings)
         Task Deror() => grain.Echo(payload);
         Task Raw() => client.EchoAsync(payload);
 
+        // Untimed warm-up of both at the highest load, so tiered JIT has settled before round 1.
+        await new ThroughputRun(Deror, settings.InFlightLevels[^1]).MeasureAsync(settings.ThroughputWarmup, settings.ThroughputWarmup);
+        await new ThroughputRun(Raw, settings.InFlightLevels[^1]).MeasureAsync(settings.ThroughputWarmup, settings.ThroughputWarmup);
+
         foreach (var inFlight in settings.InFlightLevels)
         {
             var deror = new List<double>();
