@@ -26,6 +26,9 @@ internal sealed partial class ActivationData : IGrainContext
     private int _running;
     private int _blocking;
     private int _blockingWriters;
+    // Kept with _waiting so a scan behind a blocked head can stop early (see StartRunnableRequests).
+    private int _waitingInterleaving;
+    private long _waitingExpiryLowerBound = long.MaxValue;
     private DeactivationReason? _deactivationReason;
     private long _lastActivity;
     private long _keepAliveUntil;
@@ -82,7 +85,7 @@ internal sealed partial class ActivationData : IGrainContext
             {
                 return false;
             }
-            _waiting.Add(message);
+            AddWaiting(message);
             StartRunnableRequests();
             return true;
         }
@@ -194,7 +197,7 @@ internal sealed partial class ActivationData : IGrainContext
         {
             State = ActivationState.Invalid;
             waiting = [.. _waiting];
-            _waiting.Clear();
+            ClearWaiting();
         }
         _runtime.Catalog.OnDeactivated(this);
         _deactivated.TrySetResult();
@@ -214,12 +217,20 @@ internal sealed partial class ActivationData : IGrainContext
         }
         var headBlocked = false;
         var now = _runtime.Clock.GetUtcNow().UtcTicks;
+        var earliestExpiry = long.MaxValue;
         for (var i = 0; i < _waiting.Count;)
         {
+            // Behind a blocked head only [AlwaysInterleave] messages may run and only expired ones are dropped; when
+            // there are neither, the rest of the scan would change nothing. Without this, every enqueue and every
+            // completion rescanned the whole queue: quadratic in the number of waiting requests.
+            if (headBlocked && _waitingInterleaving == 0 && now <= _waitingExpiryLowerBound)
+            {
+                return;
+            }
             var message = _waiting[i];
             if (message.IsExpired(now))
             {
-                _waiting.RemoveAt(i);
+                RemoveWaitingAt(i);
                 LogExpiredDropped(_runtime.Logger, message.ToString(), GrainId);
                 continue;
             }
@@ -228,10 +239,11 @@ internal sealed partial class ActivationData : IGrainContext
             if (headBlocked ? !interleaves : !MayRun(message, interleaves))
             {
                 headBlocked = true;
+                earliestExpiry = Math.Min(earliestExpiry, ExpiryOf(message));
                 i++;
                 continue;
             }
-            _waiting.RemoveAt(i);
+            RemoveWaitingAt(i);
             _running++;
             if (!interleaves)
             {
@@ -243,7 +255,41 @@ internal sealed partial class ActivationData : IGrainContext
             }
             _scheduler.Run(_invoke, message);
         }
+        // A full scan: the bound becomes exact again. An early return leaves the old one, still a lower bound.
+        _waitingExpiryLowerBound = earliestExpiry;
     }
+
+    // Called with _lock held.
+    private void AddWaiting(Message message)
+    {
+        _waiting.Add(message);
+        if ((message.Flags & InvokeMethodFlags.AlwaysInterleave) != 0)
+        {
+            _waitingInterleaving++;
+        }
+        _waitingExpiryLowerBound = Math.Min(_waitingExpiryLowerBound, ExpiryOf(message));
+    }
+
+    // Called with _lock held.
+    private void RemoveWaitingAt(int index)
+    {
+        if ((_waiting[index].Flags & InvokeMethodFlags.AlwaysInterleave) != 0)
+        {
+            _waitingInterleaving--;
+        }
+        _waiting.RemoveAt(index);
+    }
+
+    // Called with _lock held.
+    private void ClearWaiting()
+    {
+        _waiting.Clear();
+        _waitingInterleaving = 0;
+        _waitingExpiryLowerBound = long.MaxValue;
+    }
+
+    /// <summary>The last tick at which <see cref="Message.IsExpired"/> is still false.</summary>
+    private static long ExpiryOf(Message message) => message.ExpiresAtUtcTicks == 0 ? long.MaxValue : message.ExpiresAtUtcTicks;
 
     private bool MayRun(Message message, bool interleaves)
         => _blocking == 0
@@ -360,7 +406,7 @@ internal sealed partial class ActivationData : IGrainContext
         {
             State = ActivationState.Invalid;
             leftovers = [.. _waiting];
-            _waiting.Clear();
+            ClearWaiting();
         }
         _runtime.Catalog.OnDeactivated(this);
         LogDeactivated(_runtime.Logger, GrainId, reason.ToString());

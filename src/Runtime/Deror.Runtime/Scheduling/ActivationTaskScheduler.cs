@@ -60,8 +60,9 @@ internal sealed class ActivationTaskScheduler(IGrainContext owner) : TaskSchedul
         finally
         {
             _running = previous;
-            Volatile.Write(ref _scheduled, 0);
-            // Work queued after the loop ended but before the flag was cleared would otherwise wait forever.
+            // A full fence (not a release store): the emptiness check below must not be reordered before the clear,
+            // or work queued in between would see the flag still set, not schedule us, and wait forever.
+            Interlocked.Exchange(ref _scheduled, 0);
             if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);

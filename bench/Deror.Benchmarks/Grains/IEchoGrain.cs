@@ -1,0 +1,6 @@
+namespace Deror.Benchmarks.Grains;
+
+public interface IEchoGrain : IGrainWithIntegerKey
+{
+    Task<byte[]> Echo(byte[] payload);
+}

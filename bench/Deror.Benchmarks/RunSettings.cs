@@ -1,0 +1,22 @@
+namespace Deror.Benchmarks;
+
+/// <summary>How long each benchmark runs; <c>--quick</c> trades precision for a run of about a minute.</summary>
+public sealed record RunSettings(
+    int LocalWarmupCount,
+    int LocalIterationCount,
+    int RemoteRounds,
+    TimeSpan ThroughputWarmup,
+    TimeSpan ThroughputDuration,
+    int LatencyRounds,
+    int LatencyCallsPerRound)
+{
+    /// <summary>Calls kept in flight in the pipelined throughput runs.</summary>
+    public IReadOnlyList<int> InFlightLevels { get; } = [100, 1000];
+
+    /// <summary>Size of the echoed argument, in bytes.</summary>
+    public int PayloadSize { get; } = 100;
+
+    public static RunSettings Full { get; } = new(5, 15, 3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), 20, 1_000);
+
+    public static RunSettings Quick { get; } = new(2, 5, 2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 8, 1_000);
+}
