@@ -1,4 +1,6 @@
+using Deror.Grains;
 using Deror.Hosting;
+using Deror.Invocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +27,10 @@ internal static class SiloHostFactory
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+
+        // Nothing in this project's code names a grain class, so the compiler drops the reference to the grains
+        // assembly and the runtime's assembly scan would not find it: register its generated code explicitly.
+        GeneratedCodeRegistry.EnsureLoaded(typeof(HelloGrain).Assembly);
 
         var databasePath = SiloStorageOptions.DatabasePathFrom(builder.Configuration);
         builder.UseDeror(silo => silo.UseSqliteStorage(databasePath));
