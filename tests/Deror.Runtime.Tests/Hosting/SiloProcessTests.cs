@@ -4,6 +4,7 @@ using Deror.Grains;
 namespace Deror.Runtime.Tests.Hosting;
 
 /// <summary>The real silo executable: configuration, SQLite persistence across a process restart, graceful SIGTERM.</summary>
+[Collection(ProcessTestsCollection.Name)]
 public sealed class SiloProcessTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("deror-silo-").FullName;
