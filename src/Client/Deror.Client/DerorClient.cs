@@ -72,7 +72,13 @@ public sealed class DerorClient : IGrainFactory, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync().ConfigureAwait(false);
-        _host.Dispose();
+        try
+        {
+            await _host.StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _host.Dispose();
+        }
     }
 }
