@@ -1,1 +1,18 @@
-return 0; // Filled in by the runtime work in progress.
+using Deror.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+try
+{
+    using var host = SiloHostFactory.Build(args);
+    // Validate before starting, so a bad setting ends in one line instead of the host's logged stack trace.
+    host.Services.GetService<IStartupValidator>()?.Validate();
+    await host.RunAsync();
+    return 0;
+}
+catch (Exception e) when (ConfigurationError.TryDescribe(e, out var message))
+{
+    await Console.Error.WriteLineAsync($"error: {message}");
+    return ConfigurationError.ExitCode;
+}

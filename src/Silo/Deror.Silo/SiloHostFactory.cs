@@ -1,0 +1,40 @@
+using Deror.Grains;
+using Deror.Hosting;
+using Deror.Invocation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Deror.Silo;
+
+/// <summary>
+/// Builds the silo host: settings from appsettings.json, then environment (<c>DEROR__GATEWAYPORT</c>), then
+/// command line (<c>--Deror:GatewayPort=30001</c>); SQLite for state, reminders and jobs.
+/// </summary>
+internal static class SiloHostFactory
+{
+    /// <summary>Time the silo gets to deactivate grains and save their state after Ctrl-C or SIGTERM.</summary>
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    public static IHost Build(string[] args)
+    {
+        // appsettings.json ships next to the binary; the working directory stays the base for relative data paths.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders().AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+
+        // Nothing in this project's code names a grain class, so the compiler drops the reference to the grains
+        // assembly and the runtime's assembly scan would not find it: register its generated code explicitly.
+        GeneratedCodeRegistry.EnsureLoaded(typeof(HelloGrain).Assembly);
+
+        var databasePath = SiloStorageOptions.DatabasePathFrom(builder.Configuration);
+        builder.UseDeror(silo => silo.UseSqliteStorage(databasePath));
+        builder.Services.AddHostedService(sp => new StorageAnnouncer(databasePath, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
+        return builder.Build();
+    }
+}

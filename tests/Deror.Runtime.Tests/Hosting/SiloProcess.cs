@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Deror.Runtime.Tests.Hosting;
+
+/// <summary>A Deror.Silo process started with <c>dotnet</c>, its output captured; disposing kills it if it still runs.</summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
+
+    private SiloProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string StandardError
+    {
+        get
+        {
+            lock (_error)
+            {
+                return _error.ToString();
+            }
+        }
+    }
+
+    /// <summary>Everything the process wrote, for assertion messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return $"{_output}{StandardError}";
+            }
+        }
+    }
+
+    public static SiloProcess Start(string workingDirectory, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        startInfo.ArgumentList.Add(SiloBuildOutput.SiloDll());
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        // Only the arguments configure the silo, whatever the developer's shell exports.
+        foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith("DEROR", StringComparison.OrdinalIgnoreCase)).ToArray())
+        {
+            startInfo.Environment.Remove(name);
+        }
+        var silo = new SiloProcess(new Process { StartInfo = startInfo });
+        silo._process.OutputDataReceived += (_, e) => Append(silo._output, e.Data);
+        silo._process.ErrorDataReceived += (_, e) => Append(silo._error, e.Data);
+        silo._process.Start();
+        silo._process.BeginOutputReadLine();
+        silo._process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Asks for a graceful shutdown the way a service manager does (SIGTERM) and returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        return await WaitForExitAsync();
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(ExitTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The silo (pid {_process.Id}) did not exit within {ExitTimeout.TotalSeconds} s. Output:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
+    {
+        if (line is not null)
+        {
+            lock (buffer)
+            {
+                buffer.AppendLine(line);
+            }
+        }
+    }
+}
