@@ -17,6 +17,12 @@ internal static class ConfigurationError
             message = string.Join(" ", failures.Select(f => f.Message.ReplaceLineEndings(" ")));
             return true;
         }
+        // A value that cannot even be converted (e.g. GatewayPort=abc) fails in the configuration binder.
+        if (exception is InvalidOperationException { Message: var text } && text.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            message = text.ReplaceLineEndings(" ");
+            return true;
+        }
         message = "";
         return false;
     }

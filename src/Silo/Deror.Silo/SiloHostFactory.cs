@@ -1,6 +1,5 @@
 using Deror.Grains;
 using Deror.Hosting;
-using Deror.Invocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,12 +27,10 @@ internal static class SiloHostFactory
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
-        // Nothing in this project's code names a grain class, so the compiler drops the reference to the grains
-        // assembly and the runtime's assembly scan would not find it: register its generated code explicitly.
-        GeneratedCodeRegistry.EnsureLoaded(typeof(HelloGrain).Assembly);
-
         var databasePath = SiloStorageOptions.DatabasePathFrom(builder.Configuration);
-        builder.UseDeror(silo => silo.UseSqliteStorage(databasePath));
+        builder.UseDeror(silo => silo
+            .AddGrainAssembly(typeof(HelloGrain).Assembly)
+            .UseSqliteStorage(databasePath));
         builder.Services.AddHostedService(sp => new StorageAnnouncer(databasePath, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
         return builder.Build();
     }

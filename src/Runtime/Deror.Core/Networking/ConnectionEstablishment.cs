@@ -85,6 +85,10 @@ internal static class ConnectionEstablishment
                 return handshake;
             }
             input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted && buffer.Length == 0)
+            {
+                throw new PeerClosedBeforeHandshakeException();
+            }
             if (result.IsCompleted)
             {
                 throw new ConnectionProtocolException($"The peer closed the connection during the handshake ({buffer.Length} byte(s) received).");

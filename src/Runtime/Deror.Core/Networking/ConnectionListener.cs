@@ -47,7 +47,7 @@ public sealed class ConnectionListener : IAsyncDisposable
         ?? throw new InvalidOperationException("The listener has not been started.");
 
     /// <summary>The established connections that are still open.</summary>
-    public IReadOnlyCollection<Connection> Connections => (IReadOnlyCollection<Connection>)_connections.Keys;
+    public IReadOnlyCollection<Connection> Connections => _connections.Keys.Where(c => !c.IsClosed).ToArray();
 
     /// <summary>Binds and starts accepting. Throws <see cref="SocketException"/> if the endpoint cannot be bound.</summary>
     public void Start()
@@ -94,6 +94,7 @@ public sealed class ConnectionListener : IAsyncDisposable
             closing.Add(connection.Closed);
         }
         await Task.WhenAll(closing);
+        _connections.Clear();
         NetworkingLog.StoppedListening(_logger, endpoint);
     }
 
@@ -134,7 +135,11 @@ public sealed class ConnectionListener : IAsyncDisposable
         }
         catch (Exception e)
         {
-            if (!_stopping.IsCancellationRequested)
+            if (e is PeerClosedBeforeHandshakeException)
+            {
+                NetworkingLog.ProbeClosed(_logger, remote);
+            }
+            else if (!_stopping.IsCancellationRequested)
             {
                 NetworkingLog.HandshakeFailed(_logger, remote, e.Message);
             }

@@ -23,7 +23,7 @@ internal static partial class NetworkingLog
     [LoggerMessage(EventId = 1105, Level = LogLevel.Debug, Message = "Closed connection to {Peer} at {Remote}")]
     public static partial void ClosedLocally(ILogger logger, Handshake peer, EndPoint? remote);
 
-    [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Connection to {Peer} at {Remote} closed by the peer")]
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Connection to {Peer} at {Remote} closed by the peer")]
     public static partial void ClosedByPeer(ILogger logger, Handshake peer, EndPoint? remote);
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Closing connection to {Peer} at {Remote}: {Reason}")]
@@ -34,4 +34,7 @@ internal static partial class NetworkingLog
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Error, Message = "The message handler failed in {Callback} for connection to {Peer}")]
     public static partial void HandlerFailed(ILogger logger, string callback, Handshake peer, Exception exception);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Debug, Message = "Connection from {Remote} closed before its handshake (a port probe)")]
+    public static partial void ProbeClosed(ILogger logger, EndPoint? remote);
 }

@@ -38,7 +38,6 @@ internal sealed partial class Gateway(
         _listener = new ConnectionListener(
             new IPEndPoint(options.GetAdvertisedAddress(), options.GatewayPort), handshake, serializer, this, messagingOptions.Value, logger);
         _listener.Start();
-        LogListening(logger, _listener.LocalEndPoint);
         return Task.CompletedTask;
     }
 
@@ -87,9 +86,6 @@ internal sealed partial class Gateway(
             LogClientDisconnected(logger, clientId, reason?.Message ?? "closed");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway listening on {Endpoint}")]
-    private static partial void LogListening(ILogger logger, IPEndPoint endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused connection from {Remote} ({Peer}): cluster '{PeerCluster}' is not '{Cluster}' or the peer is not a client")]
     private static partial void LogRefused(ILogger logger, string? remote, string peer, string? peerCluster, string cluster);
