@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: the README's test command, and what CI runs (.ci/run).
-# It installs or starts whatever the tests need; today that is only the .NET SDK (SQLite is embedded).
+# It installs what the tests need (redis-server, PostgreSQL); the tests start private instances of them.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +8,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK is required (dotnet was not found on PATH)" >&2
   exit 2
 fi
+
+scripts/install-test-dependencies.sh
 
 configuration="${CONFIGURATION:-Release}"
 dotnet build Orleans.sln -c "$configuration" -nologo -clp:NoSummary -v:quiet
