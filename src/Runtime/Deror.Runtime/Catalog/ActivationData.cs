@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Deror.Invocation;
 using Deror.Messaging;
+using Deror.Runtime.Membership;
 using Deror.Runtime.Persistence;
 using Deror.Runtime.Scheduling;
 using Deror.Runtime.Timers;
@@ -30,6 +31,7 @@ internal sealed partial class ActivationData : IGrainContext
     private int _waitingInterleaving;
     private long _waitingExpiryLowerBound = long.MaxValue;
     private DeactivationReason? _deactivationReason;
+    private GrainAddress? _registration;
     private long _lastActivity;
     private long _keepAliveUntil;
 
@@ -160,6 +162,19 @@ internal sealed partial class ActivationData : IGrainContext
         }
         try
         {
+            // Single activation: register in the cluster's directory before becoming valid; a loser hands its
+            // messages to the winner and disappears without ever running grain code.
+            if (_runtime.Locator.IsClustered && GrainId.Type != SiloControlGrain.GrainType)
+            {
+                var address = new GrainAddress(GrainId, ActivationId, Address, _runtime.Membership.Version);
+                var winner = await _runtime.Locator.RegisterAsync(address);
+                if (!winner.Matches(address))
+                {
+                    ForwardTo(winner.SiloAddress);
+                    return;
+                }
+                _registration = address;
+            }
             var (grain, states) = _runtime.Activator.CreateInstance(this, GrainClass);
             GrainInstance = grain;
             using var timeout = new CancellationTokenSource(_runtime.CollectionOptions.DeactivationTimeout);
@@ -187,6 +202,24 @@ internal sealed partial class ActivationData : IGrainContext
                 return;
             }
             StartRunnableRequests();
+        }
+    }
+
+    private void ForwardTo(SiloAddress winner)
+    {
+        Message[] waiting;
+        lock (_lock)
+        {
+            State = ActivationState.Invalid;
+            waiting = [.. _waiting];
+            ClearWaiting();
+        }
+        _runtime.Catalog.OnDeactivated(this);
+        _deactivated.TrySetResult();
+        LogLostRegistration(_runtime.Logger, GrainId, winner);
+        foreach (var message in waiting)
+        {
+            _runtime.MessageCenter.Forward(message, winner);
         }
     }
 
@@ -401,6 +434,10 @@ internal sealed partial class ActivationData : IGrainContext
         {
             LogDeactivationFailed(_runtime.Logger, e, GrainId);
         }
+        if (_registration is { } registration)
+        {
+            await _runtime.Locator.UnregisterAsync(registration);
+        }
         Message[] leftovers;
         lock (_lock)
         {
@@ -428,6 +465,9 @@ internal sealed partial class ActivationData : IGrainContext
             Request = tick,
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{GrainId} is already active on {Winner}; forwarding its requests there")]
+    private static partial void LogLostRegistration(ILogger logger, GrainId grainId, SiloAddress winner);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Activation of {GrainId} failed")]
     private static partial void LogActivationFailed(ILogger logger, Exception exception, GrainId grainId);

@@ -1,4 +1,5 @@
 using Deror.Configuration;
+using Deror.Runtime.Membership;
 using Deror.Runtime.Messaging;
 using Deror.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ internal sealed class GrainRuntime(
     private MessageCenter? _messageCenter;
     private Catalog? _catalog;
     private IGrainFactory? _grainFactory;
+    private GrainLocator? _locator;
 
     public IServiceProvider Services { get; } = services;
 
@@ -45,4 +47,8 @@ internal sealed class GrainRuntime(
     public Catalog Catalog => _catalog ??= Services.GetRequiredService<Catalog>();
 
     public IGrainFactory GrainFactory => _grainFactory ??= Services.GetRequiredService<IGrainFactory>();
+
+    public GrainLocator Locator => _locator ??= Services.GetRequiredService<GrainLocator>();
+
+    public ClusterMembershipView Membership { get; } = services.GetRequiredService<ClusterMembershipView>();
 }

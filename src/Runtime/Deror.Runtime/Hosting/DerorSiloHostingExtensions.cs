@@ -2,7 +2,11 @@ using Deror.Configuration;
 using Deror.Invocation;
 using Deror.Messaging;
 using Deror.Runtime.Catalog;
+using Deror.Runtime;
+using Deror.Runtime.Membership;
 using Deror.Runtime.Messaging;
+using Deror.Runtime.Placement;
+using Deror.Runtime.Ring;
 using Deror.Runtime.Networking;
 using Deror.Serialization;
 using Microsoft.Extensions.Configuration;
@@ -75,6 +79,7 @@ public static class DerorSiloHostingExtensions
         services.AddOptions<MessagingOptions>().Bind(section.GetSection("Messaging")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>());
         services.AddOptions<GrainCollectionOptions>().Bind(section.GetSection("Collection")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClusterMembershipOptions>().Bind(section.GetSection("Membership")).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ILocalSiloDetails, LocalSiloDetails>();
@@ -96,11 +101,27 @@ public static class DerorSiloHostingExtensions
         services.AddSingleton<Gateway>();
         services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<Gateway>());
         services.AddSingleton<ISiloLifecycleParticipant, ActivationCollector>();
+
+        // Clustering: active when a provider registered a membership table (UseSqliteStorage, UseRedisStorage, ...);
+        // without one the silo runs alone and owns the whole ring.
+        services.AddSingleton<ClusterMembershipView>();
+        services.AddSingleton<GrainLocator>();
+        services.AddSingleton<PlacementDirector>();
+        services.AddSingleton<MembershipAgent>();
+        services.AddSingleton<SiloConnections>();
+        services.AddSingleton<IRangeOwnership>(sp => IsClustered(sp)
+            ? ActivatorUtilities.CreateInstance<MembershipRingOwnership>(sp)
+            : new WholeRingOwnership());
+
         services.AddSingleton(sp => new Silo(
-            sp.GetServices<ISiloLifecycleParticipant>(),
+            IsClustered(sp)
+                ? [.. sp.GetServices<ISiloLifecycleParticipant>(), sp.GetRequiredService<SiloConnections>(), sp.GetRequiredService<MembershipAgent>()]
+                : sp.GetServices<ISiloLifecycleParticipant>(),
             sp.GetRequiredService<Runtime.Catalog.Catalog>(),
             sp.GetRequiredService<ILocalSiloDetails>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Silo>>()));
         services.AddHostedService(sp => sp.GetRequiredService<Silo>());
     }
+
+    private static bool IsClustered(IServiceProvider services) => services.GetService<IMembershipTable>() is not null;
 }

@@ -1,7 +1,6 @@
 using Deror.Configuration;
 using Deror.Runtime.Jobs;
 using Deror.Runtime.Reminders;
-using Deror.Runtime.Ring;
 using Deror.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +21,6 @@ public static class SchedulingSiloBuilderExtensions
         AddOptions(silo, configure, "Reminders");
         if (!services.Any(d => d.ServiceType == typeof(ReminderService)))
         {
-            AddRangeOwnership(services);
             services.AddSingleton<ReminderService>();
             services.AddSingleton<IReminderRegistry>(sp => sp.GetRequiredService<ReminderService>());
             services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<ReminderService>());
@@ -38,7 +36,6 @@ public static class SchedulingSiloBuilderExtensions
         AddOptions(silo, configure, "Jobs");
         if (!services.Any(d => d.ServiceType == typeof(DurableJobService)))
         {
-            AddRangeOwnership(services);
             services.AddSingleton<DurableJobService>();
             services.AddSingleton<IDurableJobManager>(sp => sp.GetRequiredService<DurableJobService>());
             services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<DurableJobService>());
@@ -57,6 +54,4 @@ public static class SchedulingSiloBuilderExtensions
             options.Configure(configure);
         }
     }
-
-    private static void AddRangeOwnership(IServiceCollection services) => services.TryAddSingleton<IRangeOwnership, WholeRingOwnership>();
 }

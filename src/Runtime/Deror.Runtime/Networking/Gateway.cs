@@ -71,7 +71,8 @@ internal sealed partial class Gateway(
             return;
         }
         message.SendingGrain = clientId;
-        message.SendingSilo = null;
+        // Responses come back here, whichever silo runs the grain, and go on to the client's connection.
+        message.SendingSilo = silo.SiloAddress;
         messageCenter.ReceiveFromClient(message);
     }
 
