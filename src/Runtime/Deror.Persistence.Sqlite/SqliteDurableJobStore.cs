@@ -44,7 +44,7 @@ public sealed class SqliteDurableJobStore : IDurableJobStore, IDisposable
         insert.Parameters.AddWithValue("$name", job.JobName);
         insert.Parameters.AddWithValue("$due", job.DueTime.UtcTicks);
         insert.Parameters.AddWithValue("$attempt", job.Attempt);
-        insert.Parameters.AddWithValue("$metadata", JobMetadataJson.Serialize(job.Metadata));
+        insert.Parameters.AddWithValue("$metadata", StringDictionaryJson.Serialize(job.Metadata));
         insert.Parameters.AddWithValue("$version", version);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -138,7 +138,7 @@ public sealed class SqliteDurableJobStore : IDurableJobStore, IDisposable
                 reader.GetString(2),
                 new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
                 reader.GetInt32(4),
-                JobMetadataJson.Deserialize(reader.GetString(5)),
+                StringDictionaryJson.Deserialize(reader.GetString(5)),
                 SqliteEtag.Format(reader.GetInt64(6))));
         }
         return jobs;

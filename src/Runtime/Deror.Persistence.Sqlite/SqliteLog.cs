@@ -15,4 +15,13 @@ internal static partial class SqliteLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Durable job {JobId} was not {Operation}: its etag no longer matches {Etag}")]
     public static partial void JobEtagConflict(ILogger logger, string jobId, string operation, string etag);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upgraded Deror storage schema in SQLite database {DataSource} from version {FromVersion} to {ToVersion}")]
+    public static partial void SchemaUpgraded(ILogger logger, string dataSource, long fromVersion, int toVersion);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Membership row of silo {Silo} in cluster {ClusterId} was not {Operation}: the version etag {VersionEtag} or the row is stale")]
+    public static partial void MembershipWriteConflict(ILogger logger, string clusterId, SiloAddress silo, string operation, string versionEtag);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Grain {GrainId} in cluster {ClusterId} stays registered to activation {ExistingActivation} on {ExistingSilo}; {RejectedActivation} lost")]
+    public static partial void GrainRegistrationLost(ILogger logger, string clusterId, GrainId grainId, ActivationId existingActivation, SiloAddress existingSilo, ActivationId rejectedActivation);
 }

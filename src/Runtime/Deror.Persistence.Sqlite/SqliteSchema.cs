@@ -4,12 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace Deror.Persistence.Sqlite;
 
 /// <summary>
-/// The tables of all three providers. Created idempotently on first use; the version row lets a later build
+/// The tables of all providers. Created idempotently on first use; the version row lets a later build
 /// migrate an older file and stops an older build from writing to a newer one.
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 1;
+    /// <summary>1: grain state, reminders, jobs. 2: adds membership and the grain directory.</summary>
+    public const int CurrentVersion = 2;
 
     // One sequence for the whole file: every write takes the next value as its etag, so an etag is never
     // reused, not even by a row that is deleted and created again (an old writer cannot hit it by accident).
@@ -47,9 +48,37 @@ internal static class SqliteSchema
             metadata TEXT NOT NULL,
             version INTEGER NOT NULL) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_deror_jobs_due_hash ON deror_jobs (due_utc_ticks, target_hash);
+        CREATE TABLE IF NOT EXISTS deror_membership_version (
+            cluster_id TEXT NOT NULL PRIMARY KEY,
+            version INTEGER NOT NULL,
+            etag INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS deror_membership (
+            cluster_id TEXT NOT NULL,
+            silo_address TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            silo_name TEXT NOT NULL,
+            host_name TEXT NOT NULL,
+            gateway_port INTEGER NOT NULL,
+            start_utc_ticks INTEGER NOT NULL,
+            iamalive_utc_ticks INTEGER NOT NULL,
+            suspect_votes TEXT NOT NULL,
+            metadata TEXT NOT NULL,
+            etag INTEGER NOT NULL,
+            PRIMARY KEY (cluster_id, silo_address)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS deror_grain_directory (
+            cluster_id TEXT NOT NULL,
+            grain_id TEXT NOT NULL,
+            activation_id TEXT NOT NULL,
+            silo_address TEXT NOT NULL,
+            membership_version INTEGER NOT NULL,
+            PRIMARY KEY (cluster_id, grain_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_deror_grain_directory_silo ON deror_grain_directory (cluster_id, silo_address);
         """;
 
-    /// <summary>Switches the file to WAL and creates or checks the tables, in one write transaction.</summary>
+    /// <summary>
+    /// Switches the file to WAL and creates or upgrades the tables, in one write transaction. Every table is created
+    /// with IF NOT EXISTS, so running the script on an older file adds exactly what it lacks.
+    /// </summary>
     public static async Task EnsureCreatedAsync(SqliteConnection connection, string dataSource, ILogger logger, CancellationToken cancellationToken)
     {
         // WAL lets readers in other processes proceed while one writes; the setting is stored in the file.
@@ -86,6 +115,13 @@ internal static class SqliteSchema
         {
             throw new InvalidOperationException(
                 $"The SQLite database {dataSource} has schema version {stored}, newer than this build supports ({CurrentVersion}). Upgrade the silo.");
+        }
+        else if ((long)stored < CurrentVersion)
+        {
+            version.CommandText = "UPDATE deror_schema SET version = $version WHERE id = 1;";
+            version.Parameters.AddWithValue("$version", CurrentVersion);
+            await version.ExecuteNonQueryAsync(cancellationToken);
+            SqliteLog.SchemaUpgraded(logger, dataSource, (long)stored, CurrentVersion);
         }
         await transaction.CommitAsync(cancellationToken);
     }

@@ -10,5 +10,8 @@ public static class SqliteStorageOptionNames
 
     public const string DurableJobs = "Deror.DurableJobs";
 
+    /// <summary>The membership table and the grain directory (they share one store).</summary>
+    public const string Clustering = "Deror.Clustering";
+
     public static string GrainStorage(string providerName) => "Deror.GrainStorage." + providerName;
 }

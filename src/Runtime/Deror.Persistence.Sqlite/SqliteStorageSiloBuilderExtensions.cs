@@ -1,3 +1,4 @@
+using Deror.Configuration;
 using Deror.Persistence.Sqlite;
 using Deror.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,19 +10,23 @@ namespace Deror.Hosting;
 
 /// <summary>
 /// Registers the SQLite providers. Grain storage is a keyed <see cref="IGrainStorage"/> singleton (key = provider
-/// name); reminders and jobs are plain singletons. Registering again replaces the earlier registration and its
-/// options. Options are validated when the silo starts.
+/// name); reminders, jobs, the membership table and the grain directory are plain singletons. Registering again
+/// replaces the earlier registration and its options. Options are validated when the silo starts.
 /// </summary>
 public static class SqliteStorageSiloBuilderExtensions
 {
-    /// <summary>Grain state, reminders and durable jobs all in the SQLite file at <paramref name="databasePath"/>; state is the default provider.</summary>
+    /// <summary>
+    /// Grain state, reminders, durable jobs, membership and the grain directory all in the SQLite file at
+    /// <paramref name="databasePath"/>; state is the default provider.
+    /// </summary>
     public static ISiloBuilder UseSqliteStorage(this ISiloBuilder silo, string databasePath)
     {
         ArgumentNullException.ThrowIfNull(databasePath);
         return silo
             .AddSqliteGrainStorage(GrainStorageNames.Default, options => options.DatabasePath = databasePath)
             .UseSqliteReminderService(options => options.DatabasePath = databasePath)
-            .UseSqliteDurableJobs(options => options.DatabasePath = databasePath);
+            .UseSqliteDurableJobs(options => options.DatabasePath = databasePath)
+            .UseSqliteClustering(options => options.DatabasePath = databasePath);
     }
 
     public static ISiloBuilder AddSqliteGrainStorage(this ISiloBuilder silo, string name, Action<SqliteStorageOptions> configure)
@@ -49,6 +54,19 @@ public static class SqliteStorageSiloBuilderExtensions
         return silo.UseDurableJobs(services => new SqliteDurableJobStore(OptionsNamed(services, SqliteStorageOptionNames.DurableJobs), services.GetRequiredService<ILoggerFactory>()));
     }
 
+    /// <summary>
+    /// Membership table and grain directory of this silo's cluster (<see cref="SiloOptions.ClusterId"/>) in the SQLite
+    /// file; silo processes on one machine pointing at the same file form one cluster.
+    /// </summary>
+    public static ISiloBuilder UseSqliteClustering(this ISiloBuilder silo, Action<SqliteStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ConfigureOptions(silo.Services, SqliteStorageOptionNames.Clustering, configure);
+        return silo
+            .UseMembershipTable(services => new SqliteMembershipTable(OptionsNamed(services, SqliteStorageOptionNames.Clustering), ClusterIdOf(services), services.GetRequiredService<ILoggerFactory>()))
+            .UseGrainDirectory(services => new SqliteGrainDirectory(OptionsNamed(services, SqliteStorageOptionNames.Clustering), ClusterIdOf(services), services.GetRequiredService<ILoggerFactory>()));
+    }
+
     private static void ConfigureOptions(IServiceCollection services, string optionsName, Action<SqliteStorageOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -67,4 +85,6 @@ public static class SqliteStorageSiloBuilderExtensions
 
     private static SqliteStorageOptions OptionsNamed(IServiceProvider services, string optionsName)
         => services.GetRequiredService<IOptionsMonitor<SqliteStorageOptions>>().Get(optionsName);
+
+    private static string ClusterIdOf(IServiceProvider services) => services.GetRequiredService<IOptions<SiloOptions>>().Value.ClusterId;
 }

@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace Deror.Persistence.Sqlite;
 
-/// <summary>Job metadata as a flat JSON object of strings, written and read without reflection.</summary>
-internal static class JobMetadataJson
+/// <summary>A string dictionary (job or silo metadata) as a flat JSON object of strings, written and read without reflection.</summary>
+internal static class StringDictionaryJson
 {
     public static string Serialize(IReadOnlyDictionary<string, string> metadata)
     {
