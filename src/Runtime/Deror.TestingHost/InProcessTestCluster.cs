@@ -1,4 +1,7 @@
+using Deror.Configuration;
 using Deror.Hosting;
+using Deror.Runtime.Membership;
+using Deror.Runtime.Storage;
 using Deror.Runtime.Messaging;
 using Deror.Runtime.Networking;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +18,7 @@ public sealed class InProcessTestCluster : IAsyncDisposable
 {
     private readonly TestClusterOptions _options;
     private readonly List<InProcessSiloHandle> _silos = [];
+    private readonly InMemoryClusterStore _clusterStore = new();
     private IHost? _clientHost;
 
     private InProcessTestCluster(TestClusterOptions options)
@@ -42,6 +46,7 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             {
                 await cluster.StartSiloAsync().ConfigureAwait(false);
             }
+            await cluster.WaitForMembershipAsync().ConfigureAwait(false);
             await cluster.StartClientAsync().ConfigureAwait(false);
         }
         catch
@@ -66,10 +71,19 @@ public sealed class InProcessTestCluster : IAsyncDisposable
                 o.SiloPort = 0;
                 o.GatewayPort = 0;
             });
+            // A real cluster even in one process: membership and directory in a store shared by this cluster's silos.
+            silo.UseInMemoryClustering(_clusterStore);
             foreach (var configure in _options.SiloConfigurations)
             {
                 configure(silo);
             }
+        });
+        builder.Services.Configure<ClusterMembershipOptions>(o =>
+        {
+            // Fast detection keeps fault tests short; loopback in one process makes probes cheap.
+            o.ProbeInterval = TimeSpan.FromMilliseconds(250);
+            o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+            o.TableRefreshInterval = TimeSpan.FromMilliseconds(250);
         });
         var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
@@ -79,6 +93,27 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             host.Services.GetRequiredService<Gateway>().Endpoint);
         _silos.Add(handle);
         return handle;
+    }
+
+    /// <summary>Waits until every running silo sees exactly the running silos as active.</summary>
+    public async Task WaitForMembershipAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var running = _silos.Where(s => s.IsRunning).Select(s => s.SiloAddress).ToHashSet();
+            var converged = _silos.Where(s => s.IsRunning).All(s =>
+                s.Services.GetRequiredService<ClusterMembershipView>().ActiveSilos.Select(e => e.SiloAddress).ToHashSet().SetEquals(running));
+            if (converged)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Membership did not converge on {running.Count} active silo(s).");
+            }
+            await Task.Delay(50).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops a silo gracefully: activations deactivate, state is saved, the gateway closes.</summary>
