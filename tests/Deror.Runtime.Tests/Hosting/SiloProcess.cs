@@ -67,14 +67,29 @@ internal sealed class SiloProcess : IDisposable
         return silo;
     }
 
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Asks for a graceful shutdown the way a service manager does (SIGTERM) and returns the exit code.</summary>
     public async Task<int> StopAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync("TERM");
         return await WaitForExitAsync();
+    }
+
+    /// <summary>Sends a signal by name (KILL, STOP, CONT, TERM) to the silo process.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown code runs, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        await SignalAsync("KILL");
+        await _process.WaitForExitAsync();
     }
 
     public async Task<int> WaitForExitAsync()
