@@ -18,3 +18,17 @@ public sealed class MemoryDurableJobStoreConformanceTests : DurableJobStoreConfo
 {
     protected override IDurableJobStore CreateStore() => new MemoryDurableJobStore();
 }
+
+public sealed class MemoryMembershipTableConformanceTests : MembershipTableConformanceTests
+{
+    private readonly InMemoryClusterStore _store = new();
+
+    protected override IMembershipTable CreateTable(string clusterId) => _store.GetMembershipTable(clusterId);
+}
+
+public sealed class MemoryGrainDirectoryConformanceTests : GrainDirectoryConformanceTests
+{
+    private readonly InMemoryClusterStore _store = new();
+
+    protected override IGrainDirectory CreateDirectory(string clusterId) => _store.GetGrainDirectory(clusterId);
+}

@@ -31,3 +31,21 @@ public sealed class SqliteDurableJobStoreConformanceTests : DurableJobStoreConfo
 
     public void Dispose() => _file.Dispose();
 }
+
+public sealed class SqliteMembershipTableConformanceTests : MembershipTableConformanceTests, IDisposable
+{
+    private readonly TemporarySqliteFile _file = new();
+
+    protected override IMembershipTable CreateTable(string clusterId) => _file.Track(new SqliteMembershipTable(_file.Options, clusterId, NullLoggerFactory.Instance));
+
+    public void Dispose() => _file.Dispose();
+}
+
+public sealed class SqliteGrainDirectoryConformanceTests : GrainDirectoryConformanceTests, IDisposable
+{
+    private readonly TemporarySqliteFile _file = new();
+
+    protected override IGrainDirectory CreateDirectory(string clusterId) => _file.Track(new SqliteGrainDirectory(_file.Options, clusterId, NullLoggerFactory.Instance));
+
+    public void Dispose() => _file.Dispose();
+}
