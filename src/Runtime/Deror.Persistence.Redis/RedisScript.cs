@@ -15,6 +15,7 @@ internal static class RedisScript
           if b < e then return h > b and h <= e end
           return h > b or h <= e
         end
+
         """;
 
     /// <summary>Lua: the next etag of the scope, as a decimal string (never in exponent form).</summary>
@@ -22,5 +23,6 @@ internal static class RedisScript
         local function next_etag(counter)
           return string.format('%d', redis.call('INCR', counter))
         end
+
         """;
 }
