@@ -33,16 +33,17 @@ public sealed class RedisDurabilityTests
 
         server.Restart();
 
-        // The shared connection reconnects by itself; wait for it, then read everything back through it.
-        var record = await RetryUntilConnectedAsync(() => storage.ReadAsync("state", Grain));
+        // The shared connection reconnects by itself (its connections come back one by one, so a command may still
+        // fail after another succeeded); retry the whole read-back until it runs on a settled connection.
+        var (record, snapshot, lookedUp) = await RetryUntilConnectedAsync(async () =>
+            (await storage.ReadAsync("state", Grain), await membership.ReadAllAsync(), await directory.LookupAsync(Grain)));
         Assert.Equal(etag, record!.Etag);
         Assert.Equal(new byte[] { 4, 2 }, record.Data);
-        var snapshot = await membership.ReadAllAsync();
         Assert.Equal(1, snapshot.Version.Version);
         Assert.Equal(SiloStatus.Active, Assert.Single(snapshot.Rows).Entry.Status);
-        Assert.Equal(address, await directory.LookupAsync(Grain));
+        Assert.Equal(address, lookedUp);
         // The etag counter survived too: the next etag is new.
-        Assert.NotEqual(etag, await storage.WriteAsync("state", Grain, new byte[] { 5 }, etag));
+        Assert.NotEqual(etag, await RetryUntilConnectedAsync(() => storage.WriteAsync("state", Grain, new byte[] { 5 }, etag)));
     }
 
     private static async Task<T> RetryUntilConnectedAsync<T>(Func<Task<T>> read)
