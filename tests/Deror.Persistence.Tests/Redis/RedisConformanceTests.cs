@@ -1,0 +1,24 @@
+using Deror.Persistence.Redis;
+using Deror.Persistence.Tests.Conformance;
+using Deror.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Deror.Persistence.Tests.Redis;
+
+public sealed class RedisGrainStorageConformanceTests : GrainStorageConformanceTests
+{
+    protected override IGrainStorage CreateStorage()
+        => new RedisGrainStorage(RedisServerFixture.Shared.Connection, RedisServerFixture.UniqueId(), NullLoggerFactory.Instance);
+}
+
+public sealed class RedisReminderTableConformanceTests : ReminderTableConformanceTests
+{
+    protected override IReminderTable CreateTable()
+        => new RedisReminderTable(RedisServerFixture.Shared.Connection, RedisServerFixture.UniqueId());
+}
+
+public sealed class RedisDurableJobStoreConformanceTests : DurableJobStoreConformanceTests
+{
+    protected override IDurableJobStore CreateStore()
+        => new RedisDurableJobStore(RedisServerFixture.Shared.Connection, RedisServerFixture.UniqueId(), NullLoggerFactory.Instance);
+}
