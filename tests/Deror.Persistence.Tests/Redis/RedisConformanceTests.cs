@@ -22,3 +22,20 @@ public sealed class RedisDurableJobStoreConformanceTests : DurableJobStoreConfor
     protected override IDurableJobStore CreateStore()
         => new RedisDurableJobStore(RedisServerFixture.Shared.Connection, RedisServerFixture.UniqueId(), NullLoggerFactory.Instance);
 }
+
+public sealed class RedisMembershipTableConformanceTests : MembershipTableConformanceTests
+{
+    // xunit creates a class instance per test: the scope makes each test's clusters its own.
+    private readonly string _scope = RedisServerFixture.UniqueId();
+
+    protected override IMembershipTable CreateTable(string clusterId)
+        => new RedisMembershipTable(RedisServerFixture.Shared.Connection, $"{_scope}-{clusterId}", NullLoggerFactory.Instance);
+}
+
+public sealed class RedisGrainDirectoryConformanceTests : GrainDirectoryConformanceTests
+{
+    private readonly string _scope = RedisServerFixture.UniqueId();
+
+    protected override IGrainDirectory CreateDirectory(string clusterId)
+        => new RedisGrainDirectory(RedisServerFixture.Shared.Connection, $"{_scope}-{clusterId}", NullLoggerFactory.Instance);
+}
