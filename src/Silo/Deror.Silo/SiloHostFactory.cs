@@ -27,11 +27,9 @@ internal static class SiloHostFactory
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
-        var databasePath = SiloStorageOptions.DatabasePathFrom(builder.Configuration);
-        builder.UseDeror(silo => silo
-            .AddGrainAssembly(typeof(HelloGrain).Assembly)
-            .UseSqliteStorage(databasePath));
-        builder.Services.AddHostedService(sp => new StorageAnnouncer(databasePath, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
+        var store = "";
+        builder.UseDeror(silo => store = SiloStorageOptions.Apply(silo.AddGrainAssembly(typeof(HelloGrain).Assembly), builder.Configuration));
+        builder.Services.AddHostedService(sp => new StorageAnnouncer(store, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
         return builder.Build();
     }
 }
