@@ -146,6 +146,26 @@ public sealed class PostgresMembershipTableTests : IDisposable
     }
 
     [Fact]
+    public async Task TwentyParallelUpdatesOfDifferentRowsFromOneVersionHaveExactlyOneWinner()
+    {
+        var table = await InitializedTableAsync();
+        for (var port = 1; port <= 20; port++)
+        {
+            await InsertAsync(table, Entry(port));
+        }
+        var snapshot = await table.ReadAllAsync();
+
+        // Row etags all match, so only the table version can stop the racers.
+        var results = await TestGrains.RaceAsync(20, i =>
+            NewTable().UpdateRowAsync(Entry(i + 1, SiloStatus.Active), snapshot.Find(Silo(i + 1))!.ETag, snapshot.Version.Next()));
+
+        Assert.Single(results, updated => updated);
+        var after = await table.ReadAllAsync();
+        Assert.Equal(21, after.Version.Version);
+        Assert.Single(after.Rows, row => row.Entry.Status == SiloStatus.Active);
+    }
+
+    [Fact]
     public async Task UpdateWithTheCurrentEtagsReplacesTheRowAndChangesItsEtag()
     {
         var table = await InitializedTableAsync();
