@@ -14,6 +14,11 @@ public sealed class PostgresServer : IDisposable
 {
     private const string SuperUser = "postgres";
 
+    private const string RootPrefix = "deror-pg-";
+
+    // The id of the test process that owns a server, so a later run can tell an orphan from a live neighbour's server.
+    private const string OwnerFile = "owner.pid";
+
     private readonly string _rootDirectory;
     private readonly string _dataDirectory;
     private readonly string _socketDirectory;
@@ -24,7 +29,7 @@ public sealed class PostgresServer : IDisposable
     private PostgresServer(string binDirectory)
     {
         BinDirectory = binDirectory;
-        _rootDirectory = Path.Combine(Path.GetTempPath(), $"deror-pg-{Guid.NewGuid():N}");
+        _rootDirectory = Path.Combine(Path.GetTempPath(), $"{RootPrefix}{Guid.NewGuid():N}");
         _dataDirectory = Path.Combine(_rootDirectory, "data");
         _socketDirectory = Path.Combine(_rootDirectory, "socket");
         _logFile = Path.Combine(_rootDirectory, "server.log");
@@ -62,6 +67,7 @@ public sealed class PostgresServer : IDisposable
                 $"The PostgreSQL tests need the PostgreSQL 15 server binaries (initdb, pg_ctl) in {binDirectory}, and they are missing. " +
                 "Run scripts/install-test-dependencies.sh (Debian package postgresql-15), or set DEROR_POSTGRES_BIN to their directory.");
         }
+        RemoveServersOfDeadTestRuns(binDirectory);
         var server = new PostgresServer(binDirectory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         try
@@ -130,8 +136,52 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops and deletes servers whose test process died without disposing them (e.g. killed by a hang timeout):
+    /// pg_ctl daemonizes the server, so it would outlive its test run. Servers of live processes are left alone.
+    /// </summary>
+    private static void RemoveServersOfDeadTestRuns(string binDirectory)
+    {
+        foreach (var root in Directory.EnumerateDirectories(Path.GetTempPath(), RootPrefix + "*"))
+        {
+            var ownerFile = Path.Combine(root, OwnerFile);
+            if (!File.Exists(ownerFile) || !int.TryParse(File.ReadAllText(ownerFile), out var owner) || IsRunning(owner))
+            {
+                continue;
+            }
+            var dataDirectory = Path.Combine(root, "data");
+            if (File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+            {
+                TryRun(Path.Combine(binDirectory, "pg_ctl"), ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"], out _);
+            }
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Another test run is sweeping it at the same time, or it belongs to another user.
+            }
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private void Initialize()
     {
+        Directory.CreateDirectory(_rootDirectory);
+        File.WriteAllText(Path.Combine(_rootDirectory, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(_dataDirectory);
         Directory.CreateDirectory(_socketDirectory);
         if (RunsAsRoot)

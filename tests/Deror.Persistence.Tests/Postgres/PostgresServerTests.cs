@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Deror.Persistence.Postgres;
 using Deror.Persistence.Tests.Conformance;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,7 +6,7 @@ using Npgsql;
 
 namespace Deror.Persistence.Tests.Postgres;
 
-/// <summary>The test server itself: a clear failure without binaries, data kept across a restart, nothing left behind.</summary>
+/// <summary>The test server itself: a clear failure without binaries, data kept across a restart, nothing left behind, orphans swept.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresServerTests
 {
@@ -48,5 +49,21 @@ public sealed class PostgresServerTests
         Assert.False(Directory.Exists(server.RootDirectory));
         await using var connection = new NpgsqlConnection(server.ConnectionString() + ";Pooling=false;Timeout=2");
         await Assert.ThrowsAsync<NpgsqlException>(() => connection.OpenAsync());
+    }
+
+    [Fact]
+    public async Task StartingAServerRemovesTheServerOfADeadTestRun()
+    {
+        using var orphan = PostgresServer.StartNew();
+        using var deadProcess = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        await deadProcess.WaitForExitAsync();
+        await File.WriteAllTextAsync(Path.Combine(orphan.RootDirectory, "owner.pid"), deadProcess.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using (PostgresServer.StartNew())
+        {
+            Assert.False(Directory.Exists(orphan.RootDirectory));
+            await using var connection = new NpgsqlConnection(orphan.ConnectionString() + ";Pooling=false;Timeout=2");
+            await Assert.ThrowsAsync<NpgsqlException>(() => connection.OpenAsync());
+        }
     }
 }
