@@ -97,6 +97,10 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
 
     public void Dispose() => _database.Dispose();
 
+    /// <summary>
+    /// The exception for a failed compare-and-set. The stored etag is read after the failed statement, so under a
+    /// race it may have moved on again; it tells the caller what it lost to, not what it must match next.
+    /// </summary>
     private async Task<InconsistentStateException> ConflictAsync(NpgsqlConnection connection, string stateName, GrainId grainId, string? expectedEtag, string operation, CancellationToken cancellationToken)
     {
         var storedEtag = await ReadStoredEtagAsync(connection, stateName, grainId, cancellationToken);
