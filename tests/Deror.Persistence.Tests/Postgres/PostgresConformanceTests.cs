@@ -1,0 +1,42 @@
+using Deror.Persistence.Postgres;
+using Deror.Persistence.Tests.Conformance;
+using Deror.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Deror.Persistence.Tests.Postgres;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresGrainStorageConformanceTests : GrainStorageConformanceTests, IDisposable
+{
+    private readonly PostgresTestScope _scope;
+
+    public PostgresGrainStorageConformanceTests(PostgresServerFixture server) => _scope = new PostgresTestScope(server);
+
+    protected override IGrainStorage CreateStorage() => _scope.Track(new PostgresGrainStorage(_scope.Options, _scope.Id, NullLoggerFactory.Instance));
+
+    public void Dispose() => _scope.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresReminderTableConformanceTests : ReminderTableConformanceTests, IDisposable
+{
+    private readonly PostgresTestScope _scope;
+
+    public PostgresReminderTableConformanceTests(PostgresServerFixture server) => _scope = new PostgresTestScope(server);
+
+    protected override IReminderTable CreateTable() => _scope.Track(new PostgresReminderTable(_scope.Options, _scope.Id, NullLoggerFactory.Instance));
+
+    public void Dispose() => _scope.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDurableJobStoreConformanceTests : DurableJobStoreConformanceTests, IDisposable
+{
+    private readonly PostgresTestScope _scope;
+
+    public PostgresDurableJobStoreConformanceTests(PostgresServerFixture server) => _scope = new PostgresTestScope(server);
+
+    protected override IDurableJobStore CreateStore() => _scope.Track(new PostgresDurableJobStore(_scope.Options, _scope.Id, NullLoggerFactory.Instance));
+
+    public void Dispose() => _scope.Dispose();
+}
