@@ -58,9 +58,8 @@ public sealed class PostgresMembershipTable : IMembershipTable, IDisposable
                 rows.Add(ReadRow(reader, firstColumn: 2));
             }
         }
-        return version is null
-            ? throw new InvalidOperationException($"The membership table of cluster '{_clusterId}' is not initialized; call {nameof(InitializeAsync)} first.")
-            : new MembershipTableSnapshot(rows, version);
+        // Not initialized yet: nothing to read, and no write can match the empty etag.
+        return new MembershipTableSnapshot(rows, version ?? new TableVersion(0, ""));
     }
 
     public async Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion newVersion, CancellationToken cancellationToken = default)

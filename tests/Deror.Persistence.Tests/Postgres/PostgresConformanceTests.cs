@@ -40,3 +40,29 @@ public sealed class PostgresDurableJobStoreConformanceTests : DurableJobStoreCon
 
     public void Dispose() => _scope.Dispose();
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMembershipTableConformanceTests : MembershipTableConformanceTests, IDisposable
+{
+    private readonly PostgresTestScope _scope;
+
+    public PostgresMembershipTableConformanceTests(PostgresServerFixture server) => _scope = new PostgresTestScope(server);
+
+    protected override IMembershipTable CreateTable(string clusterId)
+        => _scope.Track(new PostgresMembershipTable(_scope.Options, $"{_scope.Id}-{clusterId}", NullLoggerFactory.Instance));
+
+    public void Dispose() => _scope.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresGrainDirectoryConformanceTests : GrainDirectoryConformanceTests, IDisposable
+{
+    private readonly PostgresTestScope _scope;
+
+    public PostgresGrainDirectoryConformanceTests(PostgresServerFixture server) => _scope = new PostgresTestScope(server);
+
+    protected override IGrainDirectory CreateDirectory(string clusterId)
+        => _scope.Track(new PostgresGrainDirectory(_scope.Options, $"{_scope.Id}-{clusterId}", NullLoggerFactory.Instance));
+
+    public void Dispose() => _scope.Dispose();
+}

@@ -12,7 +12,10 @@ public interface IMembershipTable
     /// <summary>Creates the cluster's version row (version 0) if it does not exist. Idempotent and safe to race.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>All rows with their etags, and the table version, read consistently.</summary>
+    /// <summary>
+    /// All rows with their etags, and the table version, read consistently. Before <see cref="InitializeAsync"/>: no
+    /// rows and version 0 with an empty etag, which no write can match.
+    /// </summary>
     Task<MembershipTableSnapshot> ReadAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
