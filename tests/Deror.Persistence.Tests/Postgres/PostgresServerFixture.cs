@@ -1,3 +1,4 @@
+using Deror.Testing.Servers;
 using Deror.Persistence.Postgres;
 
 namespace Deror.Persistence.Tests.Postgres;

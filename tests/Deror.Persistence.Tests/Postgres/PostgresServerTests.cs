@@ -1,3 +1,4 @@
+using Deror.Testing.Servers;
 using System.Diagnostics;
 using Deror.Persistence.Postgres;
 using Deror.Persistence.Tests.Conformance;

@@ -1,3 +1,4 @@
+using Deror.Testing.Servers;
 using Deror.Persistence.Redis;
 using Deror.Persistence.Tests.Conformance;
 using Deror.Runtime;

@@ -1,3 +1,4 @@
+using Deror.Testing.Servers;
 using System.Net;
 using Deror.Persistence.Redis;
 using Deror.Persistence.Tests.Conformance;

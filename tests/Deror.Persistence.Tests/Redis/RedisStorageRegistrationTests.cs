@@ -1,3 +1,4 @@
+using Deror.Testing.Servers;
 using Deror.Configuration;
 using Deror.Hosting;
 using Deror.Persistence.Redis;

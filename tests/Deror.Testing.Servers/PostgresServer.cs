@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Deror.Persistence.Tests.Postgres;
+namespace Deror.Testing.Servers;
 
 /// <summary>
 /// A private PostgreSQL server in a temp directory on a free loopback port, with trust authentication. The test

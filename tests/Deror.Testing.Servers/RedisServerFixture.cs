@@ -5,7 +5,7 @@ using System.Text;
 using Deror.Persistence.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Deror.Persistence.Tests.Redis;
+namespace Deror.Testing.Servers;
 
 /// <summary>
 /// A private redis-server for the whole test run, started on first use on a free port in a temp directory with
