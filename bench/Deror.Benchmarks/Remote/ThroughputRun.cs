@@ -11,8 +11,8 @@ public sealed class ThroughputRun(Func<Task> call, int inFlight)
     private long _completed;
     private volatile bool _stopping;
 
-    /// <summary>Calls completed per second during <paramref name="duration"/>.</summary>
-    public async Task<double> MeasureAsync(TimeSpan warmup, TimeSpan duration)
+    /// <summary>Calls completed per second during <paramref name="duration"/>, and the process CPU time they took.</summary>
+    public async Task<ThroughputResult> MeasureAsync(TimeSpan warmup, TimeSpan duration)
     {
         var workers = new Task[inFlight];
         for (var i = 0; i < inFlight; i++)
@@ -20,14 +20,19 @@ public sealed class ThroughputRun(Func<Task> call, int inFlight)
             workers[i] = WorkAsync();
         }
         await Task.Delay(warmup);
+        using var process = Process.GetCurrentProcess();
         var startCount = Interlocked.Read(ref _completed);
+        var startCpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration);
         var endCount = Interlocked.Read(ref _completed);
         var elapsed = clock.Elapsed;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - startCpu;
         _stopping = true;
         await Task.WhenAll(workers);
-        return (endCount - startCount) / elapsed.TotalSeconds;
+        var calls = endCount - startCount;
+        return new ThroughputResult(calls / elapsed.TotalSeconds, cpu.TotalMicroseconds / Math.Max(calls, 1));
     }
 
     private async Task WorkAsync()

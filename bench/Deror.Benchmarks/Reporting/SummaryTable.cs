@@ -26,5 +26,5 @@ public sealed class SummaryTable
         return text.ToString();
     }
 
-    private static string Verdict(SummaryRow row) => row.TargetMet ? "yes" : "NO";
+    private static string Verdict(SummaryRow row) => row.TargetMet switch { true => "yes", false => "NO", null => "—" };
 }

@@ -64,6 +64,42 @@ public class MessageSerializerTests
         Assert.Equal(-4, request.Count);
     }
 
+    // Decoded ids are cached by their bytes (an id is cached on its second sighting), so decode each one several times:
+    // the first decode, the one that caches it and the hits must all give the same id, uniform hash included.
+    [Theory]
+    [InlineData("player", "p/1")]
+    [InlineData("ünïcode", "ключ-🔑")]
+    [InlineData("player", "")]
+    [InlineData("long.key", "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789")]
+    public void GrainIds_DecodeTheSame_EveryTime(string type, string key)
+    {
+        var target = GrainId.Create(new GrainType(type), key);
+        var sender = GrainId.Create(new GrainType(type), key + "-sender");
+        var payload = Encode(new Message { Direction = MessageDirection.OneWay, TargetGrain = target, SendingGrain = sender, Request = new EchoRequest() });
+        for (var i = 0; i < 4; i++)
+        {
+            var read = _serializer.Read(payload);
+            Assert.Equal(target, read.TargetGrain);
+            Assert.Equal(target.GetUniformHashCode(), read.TargetGrain.GetUniformHashCode());
+            Assert.Equal(sender, read.SendingGrain);
+            Assert.Equal(sender.GetUniformHashCode(), read.SendingGrain!.Value.GetUniformHashCode());
+        }
+    }
+
+    [Fact]
+    public void InvalidGrainType_IsRejected_EveryTime()
+    {
+        var bytes = Encode(new Message { Direction = MessageDirection.OneWay, TargetGrain = GrainId.Create(new GrainType("t"), "k"), Request = new EchoRequest() });
+        // The target id is type "t" then key "k", each behind a one-byte length prefix (length + 1); make the type "/".
+        var typeOffset = bytes.AsSpan().IndexOf([(byte)2, (byte)'t', (byte)2, (byte)'k']) + 1;
+        bytes[typeOffset] = (byte)'/';
+        for (var i = 0; i < 3; i++)
+        {
+            var error = Assert.Throws<SerializationException>(() => _serializer.Read(bytes));
+            Assert.Contains("Invalid grain type '/'", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void MinimalOneWay_LeavesOptionalFieldsUnset()
     {

@@ -16,7 +16,7 @@ public readonly struct GrainId : IEquatable<GrainId>
         ArgumentNullException.ThrowIfNull(key);
         Type = type;
         Key = key;
-        _hash = StableHash.Compute(type.Value + "/" + key);
+        _hash = StableHash.ComputeJoined(type.Value, key);
     }
 
     public GrainType Type { get; }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Deror.Serialization;
@@ -67,6 +68,11 @@ public ref struct CodecReader
 
     public ulong ReadVarUInt64()
     {
+        // Most varints on the wire (lengths, flags, small ids) fit one byte.
+        if ((uint)_position < (uint)_data.Length && _data[_position] < 0x80)
+        {
+            return _data[_position++];
+        }
         ulong result = 0;
         for (var shift = 0; shift < 70; shift += 7)
         {
@@ -121,7 +127,12 @@ public ref struct CodecReader
     {
         if (_data.Length - _position < count)
         {
-            throw new SerializationException($"Payload truncated: needed {count} byte(s) at offset {_position}, {_data.Length - _position} left.");
+            ThrowTruncated(count, _position, _data.Length - _position);
         }
     }
+
+    // Kept out of Need so that every read's bounds check stays small enough to inline.
+    [DoesNotReturn]
+    private static void ThrowTruncated(int count, int position, int left)
+        => throw new SerializationException($"Payload truncated: needed {count} byte(s) at offset {position}, {left} left.");
 }

@@ -30,6 +30,14 @@ public sealed class CodecWriter : IBufferWriter<byte>, IDisposable
 
     public void Advance(int count) => _length += count;
 
+    /// <summary>Drops everything written after the first <paramref name="length"/> bytes (e.g. a record that failed to encode).</summary>
+    public void Truncate(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _length);
+        _length = length;
+    }
+
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);
@@ -60,6 +68,14 @@ public sealed class CodecWriter : IBufferWriter<byte>, IDisposable
         Ensure(4);
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_length), value);
         _length += 4;
+    }
+
+    /// <summary>Overwrites 4 already written bytes at <paramref name="position"/>, e.g. a length reserved before its record was written.</summary>
+    public void WriteInt32At(int position, int value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(position, _length - 4);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(position), value);
     }
 
     public void WriteInt64(long value)

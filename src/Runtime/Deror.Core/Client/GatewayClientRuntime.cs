@@ -21,7 +21,6 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
     private readonly Connector _connector;
     private readonly EndPoint[] _gateways;
     private readonly ConcurrentDictionary<EndPoint, Connection> _byGateway = new();
-    private readonly ConcurrentDictionary<Connection, ConcurrentDictionary<long, byte>> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _liveLock = new();
     private Connection[] _live = [];
@@ -97,9 +96,9 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
             return;
         }
         var connection = live[(int)((uint)Interlocked.Increment(ref _next) % (uint)live.Length)];
-        if (message.Direction == MessageDirection.Request && _inFlight.TryGetValue(connection, out var calls))
+        if (message.Direction == MessageDirection.Request)
         {
-            calls.TryAdd(message.Id, 0);
+            Calls.SetSentOn(message.Id, connection);
         }
         connection.Send(message);
     }
@@ -115,7 +114,6 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
             return;
         }
         _typeResolver.Update(ManifestMetadata.ReadInterfaceMap(remote.Metadata));
-        _inFlight[connection] = new ConcurrentDictionary<long, byte>();
         lock (_liveLock)
         {
             _live = [.. _live, connection];
@@ -130,19 +128,11 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
             LogUnexpected(_logger, message.ToString());
             return;
         }
-        if (_inFlight.TryGetValue(connection, out var calls))
-        {
-            calls.TryRemove(message.Id, out _);
-        }
         ReceiveResponse(message);
     }
 
     public void OnSendFailed(Message message, Connection connection, Exception reason)
     {
-        if (_inFlight.TryGetValue(connection, out var calls))
-        {
-            calls.TryRemove(message.Id, out _);
-        }
         FailCall(message, new DerorMessageDeliveryException($"{message.Request} could not be sent to gateway {connection.RemoteEndPoint}: {reason.Message}", reason));
     }
 
@@ -159,13 +149,7 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
                 _byGateway.TryRemove(new KeyValuePair<EndPoint, Connection>(gateway, c));
             }
         }
-        if (_inFlight.TryRemove(connection, out var calls))
-        {
-            foreach (var id in calls.Keys)
-            {
-                Calls.Fail(id, new DerorMessageDeliveryException($"The connection to gateway {connection.RemoteEndPoint} was lost before the response arrived.", reason));
-            }
-        }
+        Calls.FailSentOn(connection, () => new DerorMessageDeliveryException($"The connection to gateway {connection.RemoteEndPoint} was lost before the response arrived.", reason));
         if (!_stopping.IsCancellationRequested)
         {
             LogDisconnected(_logger, connection.RemoteEndPoint?.ToString(), reason?.Message ?? "closed");

@@ -68,7 +68,12 @@ internal abstract class OutboundRuntimeClient : IGrainReferenceRuntime, IDisposa
 
     private Message CreateMessage(GrainReference target, Request request, MessageDirection direction, TimeSpan timeout, Activity? activity)
     {
-        DerorTelemetry.CallsSent.Add(1, DerorTelemetry.MethodTag(request.Descriptor.FullName));
+        if (DerorTelemetry.CallsSent.Enabled)
+        {
+            DerorTelemetry.CallsSent.Add(1, DerorTelemetry.MethodTag(request.Descriptor.FullName));
+        }
+        // The caller's own span if it started one, else whatever span the caller runs in (read once: an async-local).
+        var trace = activity ?? Activity.Current;
         return new Message
         {
             Id = Calls.NextId(),
@@ -78,8 +83,8 @@ internal abstract class OutboundRuntimeClient : IGrainReferenceRuntime, IDisposa
             SendingSilo = SendingSilo,
             Flags = request.Descriptor.Flags,
             ExpiresAtUtcTicks = Clock.GetUtcNow().UtcTicks + timeout.Ticks,
-            TraceParent = activity?.Id ?? Activity.Current?.Id,
-            TraceState = activity?.TraceStateString ?? Activity.Current?.TraceStateString,
+            TraceParent = trace?.Id,
+            TraceState = trace?.TraceStateString,
             Request = request,
         };
     }

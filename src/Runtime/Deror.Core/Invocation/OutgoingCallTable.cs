@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Deror.Messaging;
+using Deror.Networking;
 using Deror.Serialization;
 
 namespace Deror.Invocation;
@@ -32,7 +33,7 @@ internal sealed class OutgoingCallTable : IDisposable
     /// <summary>Registers a call that expects a response; returns the task that completes with it.</summary>
     public Task<T> Register<T>(long id, Request request, TimeSpan timeout, Activity? activity)
     {
-        var callback = new ResponseCallback<T>(request, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency), activity);
+        var callback = new ResponseCallback<T>(request, timeout, activity);
         _pending[id] = callback;
         return callback.Task;
     }
@@ -46,6 +47,27 @@ internal sealed class OutgoingCallTable : IDisposable
         }
         callback.Complete(response, _codec);
         return true;
+    }
+
+    /// <summary>Notes that the request <paramref name="id"/> is being sent on <paramref name="connection"/> (see <see cref="FailSentOn"/>).</summary>
+    public void SetSentOn(long id, Connection connection)
+    {
+        if (_pending.TryGetValue(id, out var callback))
+        {
+            callback.SentOn = connection;
+        }
+    }
+
+    /// <summary>Fails every pending call whose request went out on <paramref name="connection"/> (it was lost).</summary>
+    public void FailSentOn(Connection connection, Func<Exception> exception)
+    {
+        foreach (var (id, callback) in _pending)
+        {
+            if (callback.SentOn == connection)
+            {
+                Fail(id, exception());
+            }
+        }
     }
 
     /// <summary>Fails one call, e.g. because its message could not be sent.</summary>

@@ -1,21 +1,35 @@
 using System.Diagnostics;
 using Deror.Messaging;
+using Deror.Networking;
 using Deror.Serialization;
 using Deror.Telemetry;
 
 namespace Deror.Invocation;
 
 /// <summary>A call waiting for its response. Completed exactly once: by the response, a timeout or a delivery failure.</summary>
-internal abstract class ResponseCallback(Request request, long deadlineTimestamp, Activity? activity)
+internal abstract class ResponseCallback
 {
+    private readonly Activity? _activity;
     private int _completed;
 
-    public Request Request { get; } = request;
+    protected ResponseCallback(Request request, TimeSpan timeout, Activity? activity)
+    {
+        Request = request;
+        _activity = activity;
+        // One clock read for both: the call's start and its deadline.
+        StartTimestamp = Stopwatch.GetTimestamp();
+        DeadlineTimestamp = StartTimestamp + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    public Request Request { get; }
 
     /// <summary><see cref="Stopwatch.GetTimestamp"/> after which the call times out.</summary>
-    public long DeadlineTimestamp { get; } = deadlineTimestamp;
+    public long DeadlineTimestamp { get; }
 
-    public long StartTimestamp { get; } = Stopwatch.GetTimestamp();
+    public long StartTimestamp { get; }
+
+    /// <summary>The connection the request went out on, if any: the call fails at once when that connection is lost.</summary>
+    public Connection? SentOn { get; set; }
 
     public void Complete(Message response, ICodec codec)
     {
@@ -76,25 +90,29 @@ internal abstract class ResponseCallback(Request request, long deadlineTimestamp
 
     private void Finish(Exception exception)
     {
-        activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        _activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         Record(failed: true);
         SetException(exception);
     }
 
+    // Enabled is checked first so a call pays nothing for metrics nobody listens to.
     private void Record(bool failed)
     {
         var method = DerorTelemetry.MethodTag(Request.Descriptor.FullName);
-        DerorTelemetry.CallDuration.Record(Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds, method);
-        if (failed)
+        if (DerorTelemetry.CallDuration.Enabled)
+        {
+            DerorTelemetry.CallDuration.Record(Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds, method);
+        }
+        if (failed && DerorTelemetry.CallsFailed.Enabled)
         {
             DerorTelemetry.CallsFailed.Add(1, method);
         }
-        activity?.Dispose();
+        _activity?.Dispose();
     }
 }
 
-internal sealed class ResponseCallback<T>(Request request, long deadlineTimestamp, Activity? activity)
-    : ResponseCallback(request, deadlineTimestamp, activity)
+internal sealed class ResponseCallback<T>(Request request, TimeSpan timeout, Activity? activity)
+    : ResponseCallback(request, timeout, activity)
 {
     // Continuations run asynchronously so a caller's code never runs on a connection's reader loop.
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);

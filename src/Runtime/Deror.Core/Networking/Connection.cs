@@ -199,7 +199,6 @@ public sealed class Connection : IDisposable
     private async Task WriteLoopAsync()
     {
         using var batch = new CodecWriter(InitialBatchCapacity);
-        using var frame = new CodecWriter();
         var queue = _outgoing.Reader;
         try
         {
@@ -208,10 +207,8 @@ public sealed class Connection : IDisposable
                 batch.Reset();
                 while (batch.Length < BatchSoftLimit && queue.TryRead(out var message))
                 {
-                    if (TryEncode(message, frame))
+                    if (TryEncode(message, batch))
                     {
-                        batch.WriteInt32(frame.Length);
-                        batch.WriteBytes(frame.WrittenSpan);
                         _inFlight.Add(message);
                     }
                 }
@@ -230,29 +227,35 @@ public sealed class Connection : IDisposable
     }
 
     /// <summary>
-    /// Encodes one message into its own buffer first, so a message that fails to encode (or is too big) is dropped
-    /// and reported without corrupting the batch or the connection.
+    /// Appends one frame to the batch: its length is reserved, the message encoded straight after it and the length
+    /// filled in. A message that fails to encode (or is too big) is cut off again and reported, so it corrupts
+    /// neither the batch nor the connection.
     /// </summary>
-    private bool TryEncode(Message message, CodecWriter frame)
+    private bool TryEncode(Message message, CodecWriter batch)
     {
-        frame.Reset();
+        var start = batch.Length;
+        batch.WriteInt32(0);
         try
         {
-            _serializer.Write(message, frame);
+            _serializer.Write(message, batch);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            batch.Truncate(start);
             NetworkingLog.EncodeFailed(_logger, message.ToString(), RemoteHandshake, e.Message);
             ReportUnsent(message, e as SerializationException ?? new SerializationException($"Cannot encode {message}: {e.Message}", e));
             return false;
         }
-        if (frame.Length > _maxMessageSize)
+        var length = batch.Length - start - Framing.HeaderSize;
+        if (length > _maxMessageSize)
         {
-            var tooBig = new SerializationException($"{message} is {frame.Length} bytes, over the {_maxMessageSize}-byte message size limit.");
+            batch.Truncate(start);
+            var tooBig = new SerializationException($"{message} is {length} bytes, over the {_maxMessageSize}-byte message size limit.");
             NetworkingLog.EncodeFailed(_logger, message.ToString(), RemoteHandshake, tooBig.Message);
             ReportUnsent(message, tooBig);
             return false;
         }
+        batch.WriteInt32At(start, length);
         return true;
     }
 

@@ -19,9 +19,7 @@ internal static class Framing
         {
             return false;
         }
-        Span<byte> header = stackalloc byte[HeaderSize];
-        buffer.Slice(0, HeaderSize).CopyTo(header);
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        var length = ReadLength(buffer);
         if (length <= 0 || length > maxPayloadSize)
         {
             throw new ConnectionProtocolException($"Invalid frame length {length} (must be 1..{maxPayloadSize}).");
@@ -31,7 +29,20 @@ internal static class Framing
             return false;
         }
         payload = buffer.Slice(HeaderSize, length);
-        buffer = buffer.Slice(HeaderSize + length);
+        buffer = buffer.Slice(payload.End);
         return true;
+    }
+
+    // The header is almost always inside the first segment; only a header split across segments needs a copy.
+    private static int ReadLength(in ReadOnlySequence<byte> buffer)
+    {
+        var first = buffer.FirstSpan;
+        if (first.Length >= HeaderSize)
+        {
+            return BinaryPrimitives.ReadInt32LittleEndian(first);
+        }
+        Span<byte> header = stackalloc byte[HeaderSize];
+        buffer.Slice(0, HeaderSize).CopyTo(header);
+        return BinaryPrimitives.ReadInt32LittleEndian(header);
     }
 }

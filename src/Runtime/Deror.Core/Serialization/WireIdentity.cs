@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Deror.Serialization;
 
@@ -17,23 +18,23 @@ internal static class WireIdentity
 
     public static GrainId ReadGrainId(ref CodecReader reader)
     {
-        var type = reader.ReadString();
-        var key = reader.ReadString();
-        if (type is null && key is null)
+        var type = reader.ReadLengthPrefixed(out var typeIsNull);
+        var key = reader.ReadLengthPrefixed(out var keyIsNull);
+        if (typeIsNull && keyIsNull)
         {
             return default;
         }
-        if (type is null || key is null)
+        if (typeIsNull || keyIsNull)
         {
             throw new SerializationException($"Malformed grain id ending at offset {reader.Position}: type or key missing.");
         }
         try
         {
-            return new GrainId(new GrainType(type), key);
+            return GrainIdCache.Get(type, key);
         }
         catch (ArgumentException e)
         {
-            throw new SerializationException($"Invalid grain type '{type}': {e.Message}", e);
+            throw new SerializationException($"Invalid grain type '{Encoding.UTF8.GetString(type)}': {e.Message}", e);
         }
     }
 
