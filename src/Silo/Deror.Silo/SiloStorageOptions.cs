@@ -41,8 +41,12 @@ internal sealed class SiloStorageOptions
             case StorageProvider.Redis:
                 silo.UseRedisStorage(RequireConnectionString(options));
                 return $"Redis at {options.ConnectionString}";
+            case StorageProvider.Postgres:
+                var connectionString = RequireConnectionString(options);
+                silo.UsePostgresStorage(connectionString);
+                return $"PostgreSQL ({new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Password = null }})";
             default:
-                throw Invalid($"{Section}:{nameof(Provider)} must be Sqlite or Redis (was '{options.Provider}').");
+                throw Invalid($"{Section}:{nameof(Provider)} must be Sqlite, Redis or Postgres (was '{options.Provider}').");
         }
     }
 
@@ -58,4 +62,5 @@ internal enum StorageProvider
 {
     Sqlite,
     Redis,
+    Postgres,
 }

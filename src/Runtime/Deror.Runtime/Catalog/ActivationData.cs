@@ -340,7 +340,10 @@ internal sealed partial class ActivationData : IGrainContext
         Message? response = null;
         try
         {
-            DerorTelemetry.CallsInvoked.Add(1, DerorTelemetry.MethodTag(request.Descriptor.FullName));
+            if (DerorTelemetry.CallsInvoked.Enabled)
+            {
+                DerorTelemetry.CallsInvoked.Add(1, DerorTelemetry.MethodTag(request.Descriptor.FullName));
+            }
             var result = await request.InvokeAsync(GrainInstance!);
             if (message.Direction == MessageDirection.Request)
             {
