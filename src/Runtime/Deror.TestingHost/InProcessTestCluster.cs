@@ -61,12 +61,14 @@ public sealed class InProcessTestCluster : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Captured now: option callbacks run lazily, possibly more than once.
+        var siloName = $"silo-{_silos.Count}";
         builder.UseDeror(silo =>
         {
             silo.Configure(o =>
             {
                 o.ClusterId = _options.ClusterId;
-                o.SiloName = $"silo-{_silos.Count}";
+                o.SiloName = siloName;
                 o.AdvertisedIPAddress = "127.0.0.1";
                 o.SiloPort = 0;
                 o.GatewayPort = 0;

@@ -13,13 +13,24 @@ public sealed class PreferLocalPlacementAttribute : PlacementAttribute;
 /// <summary>A silo chosen by the grain id's hash over the active silos, so the same grain tends to land on the same silo.</summary>
 public sealed class HashBasedPlacementAttribute : PlacementAttribute;
 
+/// <summary>The less loaded of two random active silos, by activation count (the "power of two choices").</summary>
+public sealed class ActivationCountBasedPlacementAttribute : PlacementAttribute;
+
 /// <summary>
-/// Only silos whose membership metadata has <see cref="Key"/> = <see cref="Value"/> (e.g. the Exo node a silo
-/// serves); among them, random. A call fails if no active silo matches.
+/// The active silo with the lowest weighted load: CPU use, memory use and activation count (Orleans's default
+/// strategy since 9.2 weighs the same signals).
 /// </summary>
-public sealed class SiloMetadataPlacementAttribute(string key, string value) : PlacementAttribute
+public sealed class ResourceOptimizedPlacementAttribute : PlacementAttribute;
+
+/// <summary>
+/// Only silos whose membership metadata has <see cref="Key"/> = <see cref="Value"/>; among them, random. With no
+/// value, the grain's own key must match: <c>[SiloMetadataPlacement("exo-node")]</c> puts grain "node-7" on the silo
+/// that declares <c>exo-node=node-7</c> (node affinity). A call fails if no active silo matches.
+/// </summary>
+public sealed class SiloMetadataPlacementAttribute(string key, string? value = null) : PlacementAttribute
 {
     public string Key { get; } = key;
 
-    public string Value { get; } = value;
+    /// <summary>The required value, or null for "the grain's primary key".</summary>
+    public string? Value { get; } = value;
 }

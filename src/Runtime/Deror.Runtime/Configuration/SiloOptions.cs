@@ -32,5 +32,11 @@ public sealed class SiloOptions
     [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// What this silo declares about itself in the membership table (e.g. <c>exo-node</c> = the Exo node it serves),
+    /// for <c>[SiloMetadataPlacement]</c>. Configuration: <c>Deror:Metadata:exo-node=node-1</c>.
+    /// </summary>
+    public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
+
     public IPAddress GetAdvertisedAddress() => IPAddress.Parse(AdvertisedIPAddress);
 }

@@ -107,6 +107,8 @@ public static class DerorSiloHostingExtensions
         services.AddSingleton<ClusterMembershipView>();
         services.AddSingleton<GrainLocator>();
         services.AddSingleton<PlacementDirector>();
+        services.AddSingleton<SiloLoadMonitor>();
+        services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<SiloLoadMonitor>());
         services.AddSingleton<MembershipAgent>();
         services.AddSingleton<SiloConnections>();
         services.AddSingleton<IRangeOwnership>(sp => IsClustered(sp)

@@ -1,4 +1,5 @@
 using Deror.Concurrency;
+using Deror.Runtime.Placement;
 
 namespace Deror.Runtime.Membership;
 
@@ -16,6 +17,10 @@ internal interface ISiloControlGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [ResponseTimeout("00:00:10")]
     Task<bool> ProbeIndirectly(string target);
+
+    /// <summary>This silo's load, for placement decisions on other silos.</summary>
+    [AlwaysInterleave]
+    Task<SiloLoad> GetLoad();
 
     /// <summary>The membership table changed (gossip): read it now rather than at the next refresh.</summary>
     [OneWay]

@@ -58,6 +58,7 @@ internal sealed partial class MembershipAgent(
             SiloName = o.SiloName,
             HostName = Environment.MachineName,
             GatewayPort = o.GatewayPort,
+            Metadata = new Dictionary<string, string>(o.Metadata, StringComparer.Ordinal),
             StartTime = now,
             IAmAliveTime = now,
         };

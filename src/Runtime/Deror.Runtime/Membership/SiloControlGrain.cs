@@ -1,10 +1,11 @@
 using Deror.Concurrency;
+using Deror.Runtime.Placement;
 
 namespace Deror.Runtime.Membership;
 
 [GrainType(GrainTypeName)]
 [Reentrant]
-internal sealed class SiloControlGrain(MembershipAgent agent) : Grain, ISiloControlGrain
+internal sealed class SiloControlGrain(MembershipAgent agent, SiloLoadMonitor load) : Grain, ISiloControlGrain
 {
     public const string GrainTypeName = "sys.silo";
 
@@ -15,6 +16,8 @@ internal sealed class SiloControlGrain(MembershipAgent agent) : Grain, ISiloCont
     public Task<string> Ping() => Task.FromResult(GrainContext.Address.ToString());
 
     public Task<bool> ProbeIndirectly(string target) => agent.ProbeAsync(SiloAddress.Parse(target));
+
+    public Task<SiloLoad> GetLoad() => Task.FromResult(load.MeasureLocal());
 
     public Task MembershipChanged(int version)
     {

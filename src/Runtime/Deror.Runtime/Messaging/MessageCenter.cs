@@ -161,7 +161,15 @@ internal sealed partial class MessageCenter(
 
     private void RouteTo(Message message, SiloAddress? owner, bool fromThisSilo)
     {
-        owner ??= placement.PlaceGrain(message.TargetGrain);
+        try
+        {
+            owner ??= placement.PlaceGrain(message.TargetGrain);
+        }
+        catch (DerorException e)
+        {
+            Reject(message, e);
+            return;
+        }
         if (owner.Equals(silo.SiloAddress))
         {
             DeliverLocally(message, fromThisSilo);
