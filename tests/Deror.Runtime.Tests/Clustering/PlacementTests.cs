@@ -1,4 +1,5 @@
 using Deror.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Deror.Runtime.Tests.Grains;
 using Deror.TestingHost;
 
@@ -62,5 +63,23 @@ public sealed class PlacementTests
         var places = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => cluster.GrainFactory.GetGrain<IResourcePlacedGrain>($"r-{i}").Where()));
 
         Assert.DoesNotContain(await loaded.Where(), places);
+    }
+}
+
+public sealed class StatelessWorkerTests
+{
+    [Fact]
+    public async Task A_stateless_worker_scales_out_locally_up_to_its_limit_and_stays_out_of_the_directory()
+    {
+        await using var cluster = await InProcessTestCluster.StartAsync(silos: 3);
+        var worker = cluster.GrainFactory.GetGrain<IWorkerGrain>("pool");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => worker.Work(100)));
+
+        var perSilo = answers.Select(a => a[..a.LastIndexOf('/')]).Zip(answers).GroupBy(p => p.First, p => p.Second).ToArray();
+        Assert.True(answers.Distinct().Count() > 1, "busy calls should spread over several workers");
+        Assert.All(perSilo, g => Assert.InRange(g.Distinct().Count(), 1, 4));
+        var directory = cluster.Primary.Services.GetRequiredService<IGrainDirectory>();
+        Assert.Null(await directory.LookupAsync(worker.GetGrainId()));
     }
 }

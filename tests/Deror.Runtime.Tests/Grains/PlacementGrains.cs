@@ -39,3 +39,21 @@ public interface IResourcePlacedGrain : IPlacedGrain;
 
 [ResourceOptimizedPlacement]
 public sealed class ResourcePlacedGrain : PlacedGrainBase, IResourcePlacedGrain;
+
+public interface IWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Waits a little and answers with this activation's id and silo.</summary>
+    Task<string> Work(int delayMs);
+}
+
+[StatelessWorker(4)]
+public sealed class WorkerGrain : Grain, IWorkerGrain
+{
+    private readonly string _id = Guid.NewGuid().ToString("N");
+
+    public async Task<string> Work(int delayMs)
+    {
+        await Task.Delay(delayMs);
+        return $"{GrainContext.Address}/{_id}";
+    }
+}

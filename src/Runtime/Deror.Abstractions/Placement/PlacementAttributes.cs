@@ -34,3 +34,14 @@ public sealed class SiloMetadataPlacementAttribute(string key, string? value = n
     /// <summary>The required value, or null for "the grain's primary key".</summary>
     public string? Value { get; } = value;
 }
+
+/// <summary>
+/// A stateless worker: not registered in the directory, activated on whichever silo receives the call, with up to
+/// <see cref="MaxLocalWorkers"/> activations per silo serving calls in parallel (each one still turn-based).
+/// For grains that hold no state worth addressing, e.g. stateless request fan-out.
+/// </summary>
+public sealed class StatelessWorkerAttribute(int maxLocalWorkers = 0) : PlacementAttribute
+{
+    /// <summary>The most activations per silo; 0 means one per processor core.</summary>
+    public int MaxLocalWorkers { get; } = maxLocalWorkers > 0 ? maxLocalWorkers : Environment.ProcessorCount;
+}

@@ -64,6 +64,18 @@ internal sealed partial class ActivationData : IGrainContext
     /// <summary>Completes when the activation has been deactivated and removed from the catalog.</summary>
     public Task Deactivated => _deactivated.Task;
 
+    /// <summary>Requests running or waiting here: how busy this activation is, for choosing among stateless workers.</summary>
+    public int Load
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running + _waiting.Count;
+            }
+        }
+    }
+
     public int WaitingCount
     {
         get
@@ -164,7 +176,7 @@ internal sealed partial class ActivationData : IGrainContext
         {
             // Single activation: register in the cluster's directory before becoming valid; a loser hands its
             // messages to the winner and disappears without ever running grain code.
-            if (_runtime.Locator.IsClustered && GrainId.Type != SiloControlGrain.GrainType)
+            if (_runtime.Locator.IsClustered && GrainId.Type != SiloControlGrain.GrainType && !GrainClass.IsStatelessWorker)
             {
                 var address = new GrainAddress(GrainId, ActivationId, Address, _runtime.Membership.Version);
                 var winner = await _runtime.Locator.RegisterAsync(address);

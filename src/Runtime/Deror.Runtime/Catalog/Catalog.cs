@@ -11,19 +11,28 @@ namespace Deror.Runtime.Catalog;
 internal sealed partial class Catalog(GrainRuntime runtime, GrainTypeManifest manifest, ILogger<Catalog> logger)
 {
     private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
+    private readonly ConcurrentDictionary<GrainId, StatelessWorkerPool> _workers = new();
     private volatile bool _stopping;
 
-    public int Count => _activations.Count;
+    public int Count => _activations.Count + _workers.Values.Sum(p => p.Count);
 
-    public int QueuedRequestCount => _activations.Values.Sum(a => a.WaitingCount);
+    public int QueuedRequestCount => Activations.Sum(a => a.WaitingCount);
 
-    public IEnumerable<ActivationData> Activations => _activations.Values;
+    public IEnumerable<ActivationData> Activations => _activations.Values.Concat(_workers.Values.SelectMany(p => p.Workers));
 
     public bool TryGetActivation(GrainId grainId, out ActivationData activation) => _activations.TryGetValue(grainId, out activation!);
+
+    /// <summary>Stateless workers are activated wherever they are called and never looked up in the directory.</summary>
+    public bool IsLocalOnly(GrainId grainId) => manifest.TryGetClass(grainId.Type, out var grainClass) && grainClass.IsStatelessWorker;
 
     /// <summary>Delivers a request (or one-way message) to the grain's activation, creating it if needed.</summary>
     public void ReceiveMessage(Message message)
     {
+        if (manifest.TryGetClass(message.TargetGrain.Type, out var workerClass) && workerClass.IsStatelessWorker)
+        {
+            ReceiveWorkerMessage(message, workerClass);
+            return;
+        }
         while (true)
         {
             if (!_activations.TryGetValue(message.TargetGrain, out var activation))
@@ -57,13 +66,51 @@ internal sealed partial class Catalog(GrainRuntime runtime, GrainTypeManifest ma
     }
 
     public void OnDeactivated(ActivationData activation)
-        => _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+    {
+        if (activation.GrainClass.IsStatelessWorker)
+        {
+            if (_workers.TryGetValue(activation.GrainId, out var pool))
+            {
+                pool.Remove(activation);
+            }
+            return;
+        }
+        _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+    }
+
+    private void ReceiveWorkerMessage(Message message, GrainClassInfo grainClass)
+    {
+        if (_stopping)
+        {
+            runtime.MessageCenter.Reject(message, new DerorMessageDeliveryException($"Silo {runtime.SiloAddress} is shutting down."));
+            return;
+        }
+        var pool = _workers.GetOrAdd(message.TargetGrain, _ => new StatelessWorkerPool(grainClass.MaxLocalWorkers!.Value));
+        while (true)
+        {
+            var worker = pool.Choose(() =>
+            {
+                var created = new ActivationData(message.TargetGrain, grainClass, runtime);
+                LogActivating(logger, message.TargetGrain);
+                return created;
+            }, out var isNew);
+            if (isNew)
+            {
+                worker.Activate();
+            }
+            if (worker.TryEnqueue(message))
+            {
+                return;
+            }
+            pool.Remove(worker);
+        }
+    }
 
     /// <summary>Deactivates activations idle for longer than their collection age; returns how many.</summary>
     public int CollectIdleActivations()
     {
         var collected = 0;
-        foreach (var activation in _activations.Values)
+        foreach (var activation in Activations)
         {
             if (activation.IsIdleFor(activation.GrainClass.CollectionAge ?? runtime.CollectionOptions.CollectionAge))
             {
@@ -78,7 +125,7 @@ internal sealed partial class Catalog(GrainRuntime runtime, GrainTypeManifest ma
     public async Task DeactivateAllAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        var activations = _activations.Values.ToArray();
+        var activations = Activations.ToArray();
         foreach (var activation in activations)
         {
             activation.Deactivate(new(DeactivationReasonCode.ShuttingDown, "The silo is shutting down."));

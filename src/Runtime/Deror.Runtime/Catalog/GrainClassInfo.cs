@@ -12,6 +12,7 @@ internal sealed class GrainClassInfo
         GrainType = new GrainType(grainClass.GetCustomAttribute<GrainTypeAttribute>()?.GrainType ?? DefaultGrainTypeName(grainClass));
         IsReentrant = grainClass.IsDefined(typeof(ReentrantAttribute), inherit: true);
         CollectionAge = grainClass.GetCustomAttribute<CollectionAgeLimitAttribute>()?.Amount;
+        MaxLocalWorkers = grainClass.GetCustomAttribute<Deror.Placement.StatelessWorkerAttribute>(inherit: true)?.MaxLocalWorkers;
         GrainInterfaces = grainClass.GetInterfaces()
             .Where(i => typeof(IGrain).IsAssignableFrom(i) && !KeyMarkers.Contains(i))
             .ToArray();
@@ -28,6 +29,11 @@ internal sealed class GrainClassInfo
 
     /// <summary>The class's own idle limit from [CollectionAgeLimit], or null for the silo default.</summary>
     public TimeSpan? CollectionAge { get; }
+
+    /// <summary>For [StatelessWorker] classes, the most local activations per grain id; null for ordinary grains.</summary>
+    public int? MaxLocalWorkers { get; }
+
+    public bool IsStatelessWorker => MaxLocalWorkers is not null;
 
     /// <summary>Grain interfaces the class implements (excluding the key markers).</summary>
     public IReadOnlyList<Type> GrainInterfaces { get; }

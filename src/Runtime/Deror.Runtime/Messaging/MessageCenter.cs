@@ -131,7 +131,7 @@ internal sealed partial class MessageCenter(
             RouteToSystemTarget(message, fromThisSilo);
             return;
         }
-        if (!locator.IsClustered || catalog.TryGetActivation(target, out _) || silo.SiloAddress.Equals(message.TargetSilo))
+        if (!locator.IsClustered || catalog.IsLocalOnly(target) || catalog.TryGetActivation(target, out _) || silo.SiloAddress.Equals(message.TargetSilo))
         {
             DeliverLocally(message, fromThisSilo);
             return;
