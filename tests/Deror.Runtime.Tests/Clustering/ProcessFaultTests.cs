@@ -175,6 +175,15 @@ public abstract class ProcessFaultTests : IDisposable
         }
     }
 
-    protected static Task WaitForActiveAsync(IMembershipTable table, int count)
-        => Eventually.Returns(async () => (await table.ReadAllAsync()).Rows.Count(r => r.Entry.Status == SiloStatus.Active), n => n == count, TimeSpan.FromSeconds(30), $"{count} active silos");
+    protected async Task WaitForActiveAsync(IMembershipTable table, int count)
+    {
+        try
+        {
+            await Eventually.Returns(async () => (await table.ReadAllAsync()).Rows.Count(r => r.Entry.Status == SiloStatus.Active), n => n == count, TimeSpan.FromSeconds(45), $"{count} active silos");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{string.Join("\n", _processes.Select(p => $"--- silo pid {p.Pid} (exited: {p.HasExited}):\n{p.Output}"))}");
+        }
+    }
 }
