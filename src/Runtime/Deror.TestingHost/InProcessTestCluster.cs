@@ -172,8 +172,17 @@ public sealed class InProcessTestCluster : IAsyncDisposable
         {
             configure(builder.Services);
         }
-        _clientHost = builder.Build();
-        await _clientHost.StartAsync().ConfigureAwait(false);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        _clientHost = host;
     }
 
     private async Task StopClientAsync()

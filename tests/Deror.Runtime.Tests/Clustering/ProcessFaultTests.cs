@@ -86,11 +86,21 @@ public abstract class ProcessFaultTests : IDisposable
         var table = OpenMembershipTable();
         await WaitForActiveAsync(table, 3);
         var paused = (await table.ReadAllAsync()).Rows.Single(r => r.Entry.SiloAddress.Endpoint.Port == ports[1].Silo).Entry.SiloAddress;
+        var settings = new DerorClientSettings { ClusterId = ClusterId };
+        foreach (var (_, gateway) in ports)
+        {
+            settings.Gateways.Add($"127.0.0.1:{gateway}");
+        }
+        await using var client = await DerorClient.ConnectAsync(settings);
+        var grains = Enumerable.Range(0, 20).Select(i => client.GetGrain<IHelloGrain>($"paused-{i}")).ToArray();
+        await Task.WhenAll(grains.Select(g => g.SayHello("before")));
 
         await silos[1].SignalAsync("STOP");
         try
         {
             await Eventually.Returns(async () => (await table.ReadAllAsync()).Find(paused)!.Entry.Status, s => s == SiloStatus.Dead, TimeSpan.FromSeconds(20), "the paused silo to be declared dead");
+            // The hung silo keeps its connections open; the client must stop sending there once the cluster says it is dead.
+            await Eventually.Returns(() => AllAnswerWithinAsync(grains, TimeSpan.FromSeconds(1)), ok => ok, TimeSpan.FromSeconds(15), "every grain to answer promptly without the hung gateway");
         }
         finally
         {
@@ -155,6 +165,19 @@ public abstract class ProcessFaultTests : IDisposable
         catch (Exception)
         {
             return null;
+        }
+    }
+
+    private static async Task<bool> AllAnswerWithinAsync(IEnumerable<IHelloGrain> grains, TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(grains.Select(g => g.SayHello("during")).Select(t => t.WaitAsync(timeout)));
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
         }
     }
 

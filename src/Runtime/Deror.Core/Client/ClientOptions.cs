@@ -18,6 +18,12 @@ public sealed class ClientOptions
     /// <summary>Delay between attempts to reconnect a lost gateway.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the client asks the cluster which gateways are active: it stops using gateways of silos declared
+    /// dead (a hung silo keeps its connections open) and connects to gateways it was not configured with.
+    /// </summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Parses a gateway as an IP endpoint or a host name with a port.</summary>
     public static bool TryParseGateway(string value, out EndPoint endpoint)
     {
@@ -61,6 +67,10 @@ internal sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
         if (options.ReconnectDelay <= TimeSpan.Zero)
         {
             failures.Add("ClientOptions.ReconnectDelay must be positive.");
+        }
+        if (options.GatewayListRefreshPeriod <= TimeSpan.Zero)
+        {
+            failures.Add("ClientOptions.GatewayListRefreshPeriod must be positive.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

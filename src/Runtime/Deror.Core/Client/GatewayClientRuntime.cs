@@ -20,6 +20,9 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
     private readonly ILogger _logger;
     private readonly Connector _connector;
     private readonly EndPoint[] _gateways;
+    private readonly Invocation.GrainFactory _systemGrains;
+    private IGatewayListGrain? _gatewayList;
+    private volatile IReadOnlyList<IPEndPoint>? _clusterGateways;
     private readonly ConcurrentDictionary<EndPoint, Connection> _byGateway = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _liveLock = new();
@@ -43,6 +46,7 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
         _gateways = _options.Gateways.Select(g => ClientOptions.TryParseGateway(g, out var e) ? e : throw new ArgumentException($"Bad gateway '{g}'.")).ToArray();
         var handshake = Handshake.ForClient(ClientId, new Dictionary<string, string> { [ManifestMetadata.ClusterIdKey] = _options.ClusterId });
         _connector = new Connector(handshake, serializer, this, messagingOptions.Value, logger);
+        _systemGrains = new Invocation.GrainFactory(this, typeResolver);
     }
 
     public GrainId ClientId { get; } = SystemGrainTypes.NewClientId();
@@ -159,9 +163,12 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
     private async Task<Exception?> ConnectMissingGatewaysAsync(CancellationToken cancellationToken)
     {
         Exception? lastError = null;
-        foreach (var gateway in _gateways)
+        var connected = Volatile.Read(ref _live).Select(c => c.RemoteEndPoint).OfType<IPEndPoint>().ToHashSet();
+        // Once the cluster has said which gateways are active, those are the ones to keep connected.
+        IEnumerable<EndPoint> targets = _clusterGateways ?? (IEnumerable<EndPoint>)_gateways;
+        foreach (var gateway in targets)
         {
-            if (_byGateway.ContainsKey(gateway))
+            if (_byGateway.ContainsKey(gateway) || (gateway is IPEndPoint ip && connected.Contains(ip)))
             {
                 continue;
             }
@@ -184,11 +191,18 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
 
     private async Task ReconnectLoopAsync()
     {
+        var lastListRefresh = Clock.GetTimestamp();
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_options.ReconnectDelay, Clock, _stopping.Token).ConfigureAwait(false);
+                var delay = _options.ReconnectDelay < _options.GatewayListRefreshPeriod ? _options.ReconnectDelay : _options.GatewayListRefreshPeriod;
+                await Task.Delay(delay, Clock, _stopping.Token).ConfigureAwait(false);
+                if (Clock.GetElapsedTime(lastListRefresh) >= _options.GatewayListRefreshPeriod)
+                {
+                    lastListRefresh = Clock.GetTimestamp();
+                    await RefreshGatewayListAsync().ConfigureAwait(false);
+                }
                 await ConnectMissingGatewaysAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -197,6 +211,44 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
             }
         }
     }
+
+    /// <summary>Learns the active gateways and drops connections to the others, failing their pending calls now.</summary>
+    private async Task RefreshGatewayListAsync()
+    {
+        if (!IsConnected)
+        {
+            return;
+        }
+        IReadOnlyList<string> listed;
+        try
+        {
+            // Created on first use: the grain type is only known once a gateway sent the cluster's manifest.
+            _gatewayList ??= _systemGrains.GetGrain<IGatewayListGrain>(IGatewayListGrain.Key);
+            listed = await _gatewayList.GetGateways().WaitAsync(_options.GatewayListRefreshPeriod, Clock, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            // The gateway asked may be the one in trouble; the next refresh asks another.
+            return;
+        }
+        var active = listed.Select(g => IPEndPoint.TryParse(g, out var endpoint) ? endpoint : null).OfType<IPEndPoint>().ToArray();
+        if (active.Length == 0)
+        {
+            return;
+        }
+        _clusterGateways = active;
+        foreach (var connection in Volatile.Read(ref _live))
+        {
+            if (connection.RemoteEndPoint is IPEndPoint remote && !active.Contains(remote))
+            {
+                LogGatewayRetired(_logger, remote.ToString());
+                connection.Dispose();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {Endpoint} is no longer active in the cluster; disconnected")]
+    private static partial void LogGatewayRetired(ILogger logger, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to silo {Silo} at {Endpoint}")]
     private static partial void LogConnected(ILogger logger, SiloAddress silo, string? endpoint);

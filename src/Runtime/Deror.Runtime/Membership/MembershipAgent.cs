@@ -57,7 +57,7 @@ internal sealed partial class MembershipAgent(
             Status = SiloStatus.Joining,
             SiloName = o.SiloName,
             HostName = Environment.MachineName,
-            GatewayPort = o.GatewayPort,
+            GatewayPort = silo.GatewayEndpoint.Port,
             Metadata = new Dictionary<string, string>(o.Metadata, StringComparer.Ordinal),
             StartTime = now,
             IAmAliveTime = now,
@@ -94,7 +94,7 @@ internal sealed partial class MembershipAgent(
         try
         {
             var answer = await GrainFactory.GetGrain<ISiloControlGrain>(SiloControlGrain.IdOf(target)).Ping()
-                .WaitAsync(_options.ProbeTimeout, clock).ConfigureAwait(false);
+                .WaitAsync(1.5 * _options.ProbeTimeout, clock).ConfigureAwait(false);
             return answer == target.ToString();
         }
         catch (Exception)
@@ -170,19 +170,25 @@ internal sealed partial class MembershipAgent(
 
     private async Task ProbeLoopAsync()
     {
-        var last = clock.GetTimestamp();
+        var roundStart = clock.GetTimestamp();
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_options.ProbeInterval, clock, _stopping.Token).ConfigureAwait(false);
-                var elapsed = clock.GetElapsedTime(last);
-                last = clock.GetTimestamp();
-                // Woken far too late: this silo was starved or paused (e.g. SIGSTOP). Its own lateness says nothing
-                // about the others, and it may have been declared dead meanwhile: check before doing anything else.
-                if (elapsed > 3 * _options.ProbeInterval)
+                // Rounds start on a fixed cadence: a hung peer's probe timeout runs inside the interval, not after it.
+                var wait = _options.ProbeInterval - clock.GetElapsedTime(roundStart);
+                var sleptFrom = clock.GetTimestamp();
+                if (wait > TimeSpan.Zero)
                 {
-                    LogStarved(logger, elapsed.TotalMilliseconds);
+                    await Task.Delay(wait, clock, _stopping.Token).ConfigureAwait(false);
+                }
+                var overslept = clock.GetElapsedTime(sleptFrom) - (wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                roundStart = clock.GetTimestamp();
+                // Woken far later than asked: this silo was starved or paused (e.g. SIGSTOP). Its own lateness says
+                // nothing about the others, and it may have been declared dead meanwhile: check before probing.
+                if (overslept > 2 * _options.ProbeInterval)
+                {
+                    LogStarved(logger, overslept.TotalMilliseconds);
                     await RefreshAsync(_stopping.Token).ConfigureAwait(false);
                     continue;
                 }
@@ -247,7 +253,7 @@ internal sealed partial class MembershipAgent(
         try
         {
             return await GrainFactory.GetGrain<ISiloControlGrain>(SiloControlGrain.IdOf(intermediary)).ProbeIndirectly(target.ToString())
-                .WaitAsync(2 * _options.ProbeTimeout, clock).ConfigureAwait(false);
+                .WaitAsync(1.5 * _options.ProbeTimeout, clock).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -340,7 +346,7 @@ internal sealed partial class MembershipAgent(
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Silo} answers another silo's probe; not voting it dead")]
     private static partial void LogIndirectProbeSucceeded(ILogger logger, SiloAddress silo);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The probe loop woke {Elapsed:0} ms after its last round: this silo was starved or paused; re-reading membership before probing")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The probe loop woke {Elapsed:0} ms later than asked: this silo was starved or paused; re-reading membership before probing")]
     private static partial void LogStarved(ILogger logger, double elapsed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A probe round failed")]

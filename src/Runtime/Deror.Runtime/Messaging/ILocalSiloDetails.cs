@@ -5,6 +5,9 @@ public interface ILocalSiloDetails
 {
     SiloAddress SiloAddress { get; }
 
+    /// <summary>Where this silo's client gateway listens.</summary>
+    System.Net.IPEndPoint GatewayEndpoint { get; }
+
     string SiloName { get; }
 
     string ClusterId { get; }

@@ -12,11 +12,15 @@ internal sealed class LocalSiloDetails : ILocalSiloDetails
         var o = options.Value;
         var address = o.GetAdvertisedAddress();
         SiloAddress = new SiloAddress(new IPEndPoint(address, o.SiloPort == 0 ? FindFreePort(address) : o.SiloPort), SiloAddress.NewGeneration(clock));
+        // Chosen now (not when the gateway opens, last of all) so the membership row can advertise it from the start.
+        GatewayEndpoint = new IPEndPoint(address, o.GatewayPort == 0 ? FindFreePort(address) : o.GatewayPort);
         SiloName = o.SiloName;
         ClusterId = o.ClusterId;
     }
 
     public SiloAddress SiloAddress { get; }
+
+    public IPEndPoint GatewayEndpoint { get; }
 
     public string SiloName { get; }
 

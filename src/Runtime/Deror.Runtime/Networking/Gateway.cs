@@ -17,7 +17,6 @@ namespace Deror.Runtime.Networking;
 /// </summary>
 internal sealed partial class Gateway(
     ILocalSiloDetails silo,
-    IOptions<SiloOptions> siloOptions,
     IOptions<Configuration.MessagingOptions> messagingOptions,
     GrainTypeManifest manifest,
     MessageCenter messageCenter,
@@ -33,10 +32,8 @@ internal sealed partial class Gateway(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var options = siloOptions.Value;
         var handshake = Handshake.ForSilo(silo.SiloAddress, ManifestMetadata.Create(silo.ClusterId, manifest.GetInterfaceMap()));
-        _listener = new ConnectionListener(
-            new IPEndPoint(options.GetAdvertisedAddress(), options.GatewayPort), handshake, serializer, this, messagingOptions.Value, logger);
+        _listener = new ConnectionListener(silo.GatewayEndpoint, handshake, serializer, this, messagingOptions.Value, logger);
         _listener.Start();
         return Task.CompletedTask;
     }
