@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using Deror.Benchmarks.Processes;
+using Deror.Benchmarks.Reporting;
+using Deror.Client;
+using Deror.Grains;
+using Deror.Runtime;
+
+namespace Deror.Benchmarks.Clustering;
+
+/// <summary>
+/// Failure detection with real processes: 3 silos on one SQLite store with default membership options. Each round
+/// SIGKILLs one silo (rotating), times its death declaration (polling the table every 20 ms) and the return of a
+/// grain that lived on it (per the grain directory), then restarts it so the next round starts with 3 again.
+/// </summary>
+public sealed class DetectionSuite(RunSettings settings, string logDirectory)
+{
+    private const int Silos = 3;
+    private const int GrainsPerRound = 30;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan RoundDeadline = TimeSpan.FromSeconds(30);
+    // A call that hangs on a dead silo must not hide a retry that would already succeed.
+    private static readonly TimeSpan CallAttemptTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DetectionTarget = TimeSpan.FromSeconds(5);
+    private static readonly GrainType HelloGrainType = new("hello");
+
+    public async Task RunAsync(SummaryTable table)
+    {
+        using var cluster = new SiloProcessCluster($"detect-{Guid.NewGuid():N}"[..15], Silos, logDirectory);
+        await cluster.StartAllAsync();
+        var rounds = new List<DetectionRound>();
+        for (var round = 1; round <= settings.DetectionRounds; round++)
+        {
+            var result = await RunRoundAsync(cluster, round, slot: (round - 1) % Silos);
+            rounds.Add(result);
+            Console.WriteLine($"[detection] round {round}: killed slot {result.Slot} ({result.VictimGrains} of its grains tracked): dead after {Format(result.DeclaredDead)}, first grain back after {Format(result.FirstGrainBack)}, all back after {Format(result.AllGrainsBack)}");
+        }
+        Report(table, rounds);
+    }
+
+    private static async Task<DetectionRound> RunRoundAsync(SiloProcessCluster cluster, int round, int slot)
+    {
+        var victim = await cluster.CurrentAddressAsync(slot);
+        await using var client = await cluster.ConnectClientAsync();
+        var victimGrains = await ActivateGrainsOnAsync(cluster, client, victim, round);
+
+        var killedAt = Stopwatch.StartNew();
+        await cluster.KillAsync(slot);
+        var declaredDead = WaitForDeadAsync(cluster, victim, killedAt);
+        var grainsBack = victimGrains.Select(g => WaitForAnswerAsync(g, killedAt)).ToArray();
+        var dead = await declaredDead;
+        var back = await Task.WhenAll(grainsBack);
+
+        cluster.Start(slot);
+        await cluster.WaitForActiveAsync(Silos, TimeSpan.FromSeconds(60));
+        var answered = back.OfType<double>().ToArray();
+        return new DetectionRound(
+            round,
+            slot,
+            victimGrains.Length,
+            dead,
+            answered.Length > 0 ? answered.Min() : null,
+            answered.Length == back.Length ? answered.Max() : null);
+    }
+
+    /// <summary>Activates grains until some live on <paramref name="victim"/> (the directory says where each one lives).</summary>
+    private static async Task<IHelloGrain[]> ActivateGrainsOnAsync(SiloProcessCluster cluster, DerorClient client, SiloAddress victim, int round)
+    {
+        var onVictim = new List<IHelloGrain>();
+        for (var batch = 0; onVictim.Count == 0; batch++)
+        {
+            var keys = Enumerable.Range(batch * GrainsPerRound, GrainsPerRound).Select(i => $"detect-{round}-{i}").ToArray();
+            await Task.WhenAll(keys.Select(k => client.GetGrain<IHelloGrain>(k).SayHello("bench")));
+            foreach (var key in keys)
+            {
+                var address = await cluster.GrainDirectory.LookupAsync(GrainId.Create(HelloGrainType, key))
+                    ?? throw new InvalidOperationException($"Grain hello/{key} answered but is not in the grain directory.");
+                if (address.SiloAddress.Equals(victim))
+                {
+                    onVictim.Add(client.GetGrain<IHelloGrain>(key));
+                }
+            }
+        }
+        return [.. onVictim];
+    }
+
+    private static async Task<double?> WaitForDeadAsync(SiloProcessCluster cluster, SiloAddress victim, Stopwatch killedAt)
+    {
+        while (killedAt.Elapsed < RoundDeadline)
+        {
+            if ((await cluster.MembershipTable.ReadAllAsync()).Find(victim)?.Entry.Status == SiloStatus.Dead)
+            {
+                return killedAt.Elapsed.TotalSeconds;
+            }
+            await Task.Delay(PollInterval);
+        }
+        return null;
+    }
+
+    private static async Task<double?> WaitForAnswerAsync(IHelloGrain grain, Stopwatch killedAt)
+    {
+        while (killedAt.Elapsed < RoundDeadline)
+        {
+            try
+            {
+                await grain.SayHello("after-kill").WaitAsync(CallAttemptTimeout);
+                return killedAt.Elapsed.TotalSeconds;
+            }
+            catch (Exception e) when (e is DerorException or TimeoutException)
+            {
+                await Task.Delay(PollInterval);
+            }
+        }
+        return null;
+    }
+
+    private static void Report(SummaryTable table, List<DetectionRound> rounds)
+    {
+        var dead = rounds.Select(r => r.DeclaredDead).OfType<double>().ToArray();
+        var first = rounds.Select(r => r.FirstGrainBack).OfType<double>().ToArray();
+        var all = rounds.Select(r => r.AllGrainsBack).OfType<double>().ToArray();
+        var missedDead = rounds.Count - dead.Length;
+        table.Add(new SummaryRow(
+            $"Kill → row reads Dead, {rounds.Count} rounds (p50 / p95 / max){Missed(missedDead)}",
+            Percentiles(dead),
+            "—",
+            "—",
+            $"< {DetectionTarget.TotalSeconds:0} s",
+            missedDead == 0 && dead.Max() < DetectionTarget.TotalSeconds));
+        table.Add(new SummaryRow(
+            $"Kill → first successful call to a grain that lived on the victim, {rounds.Count} rounds (p50 / p95 / max){Missed(rounds.Count - first.Length)}",
+            Percentiles(first),
+            "—",
+            "—",
+            "(none set)",
+            rounds.Count == first.Length));
+        table.Add(new SummaryRow(
+            $"Kill → every tracked grain of the victim answered, {rounds.Count} rounds (p50 / p95 / max){Missed(rounds.Count - all.Length)}",
+            Percentiles(all),
+            "—",
+            "—",
+            "(none set)",
+            rounds.Count == all.Length));
+    }
+
+    private static string Percentiles(double[] seconds)
+        => seconds.Length == 0
+            ? "none"
+            : $"{Statistics.Percentile(seconds, 50):0.00} / {Statistics.Percentile(seconds, 95):0.00} / {seconds.Max():0.00} s";
+
+    private static string Missed(int count) => count == 0 ? "" : $" — {count} round(s) past the {RoundDeadline.TotalSeconds:0} s deadline";
+
+    private static string Format(double? seconds) => seconds is { } s ? $"{s:0.00} s" : $"> {RoundDeadline.TotalSeconds:0} s";
+}
