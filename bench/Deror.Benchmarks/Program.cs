@@ -26,7 +26,7 @@ if (soakMinutes is not null)
 }
 var artifacts = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts");
 var table = new SummaryTable();
-// `all` stays the in-process suites (minutes); the process-based ones are asked for by name.
+// `all` stays what it was (local and remote); the clustering suites are asked for by name.
 if (suite is "all" or "local")
 {
     LocalSuite.Run(settings, table);
@@ -35,7 +35,7 @@ if (suite is "all" or "remote")
 {
     await new RemoteSuite(settings).RunAsync(table);
 }
-if (suite is "all" or "cluster")
+if (suite is "cluster")
 {
     await new ClusterSuite(settings).RunAsync(table);
 }

@@ -45,7 +45,7 @@ public sealed class FalseDeathSoak(RunSettings settings, string logDirectory)
         }
         var calls = _succeeded + _failed;
         table.Add(new SummaryRow(
-            $"Silos declared Dead without being killed ({settings.SoakDuration.TotalMinutes:0.#} min, {Silos} silos, cores saturated){(deadRows.Count > 0 ? ": " + string.Join(", ", deadRows) : "")}",
+            $"Silos declared Dead without being killed ({settings.SoakDuration.TotalMinutes:0.#} min, {Silos} silos, cores saturated){(deadRows.Count > 0 ? ": " + string.Join(", ", deadRows) : "")}{(exited > 0 ? $"; {exited} silo process(es) exited" : "")}",
             $"{deadRows.Count}",
             "—",
             "—",

@@ -11,6 +11,7 @@ public sealed class SiloProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private bool _logClosed;
 
     private SiloProcess(Process process, StreamWriter log)
     {
@@ -70,6 +71,8 @@ public sealed class SiloProcess : IDisposable
         _process.Dispose();
         lock (_log)
         {
+            // Output events can still arrive after the process is gone.
+            _logClosed = true;
             _log.Dispose();
         }
     }
@@ -82,7 +85,7 @@ public sealed class SiloProcess : IDisposable
         }
         lock (_log)
         {
-            if (_log.BaseStream.CanWrite)
+            if (!_logClosed)
             {
                 _log.WriteLine(line);
             }
