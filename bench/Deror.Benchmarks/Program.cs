@@ -5,9 +5,9 @@ using Deror.Benchmarks.Local;
 using Deror.Benchmarks.Remote;
 using Deror.Benchmarks.Reporting;
 
-// Usage: dotnet run -c Release --project bench/Deror.Benchmarks -- [all|local|remote|cluster|detection|false-deaths] [--quick] [--soak-minutes=N]
-const string Usage = "Usage: Deror.Benchmarks [all|local|remote|cluster|detection|false-deaths] [--quick] [--soak-minutes=N]";
-string[] suites = ["all", "local", "remote", "cluster", "detection", "false-deaths"];
+// Usage: dotnet run -c Release --project bench/Deror.Benchmarks -- [all|local|remote|cluster|detection|detection-pause|false-deaths] [--quick] [--soak-minutes=N]
+const string Usage = "Usage: Deror.Benchmarks [all|local|remote|cluster|detection|detection-pause|false-deaths] [--quick] [--soak-minutes=N]";
+string[] suites = ["all", "local", "remote", "cluster", "detection", "detection-pause", "false-deaths"];
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 var soakMinutes = args.Where(a => a.StartsWith("--soak-minutes=", StringComparison.Ordinal)).Select(a => a["--soak-minutes=".Length..]).LastOrDefault();
@@ -41,7 +41,11 @@ if (suite is "cluster")
 }
 if (suite is "detection")
 {
-    await new DetectionSuite(settings, Path.Combine(artifacts, "silo-logs", "detection")).RunAsync(table);
+    await new DetectionSuite(settings, SiloFault.Kill, Path.Combine(artifacts, "silo-logs", "detection")).RunAsync(table);
+}
+if (suite is "detection-pause")
+{
+    await new DetectionSuite(settings, SiloFault.Pause, Path.Combine(artifacts, "silo-logs", "detection-pause")).RunAsync(table);
 }
 if (suite is "false-deaths")
 {

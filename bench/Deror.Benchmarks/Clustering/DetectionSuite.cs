@@ -9,10 +9,11 @@ namespace Deror.Benchmarks.Clustering;
 
 /// <summary>
 /// Failure detection with real processes: 3 silos on one SQLite store with default membership options. Each round
-/// SIGKILLs one silo (rotating), times its death declaration (polling the table every 20 ms) and the return of a
-/// grain that lived on it (per the grain directory), then restarts it so the next round starts with 3 again.
+/// takes one silo down (rotating; SIGKILL, or SIGSTOP for a silo that hangs), times its death declaration (polling
+/// the table every 20 ms) and the return of a grain that lived on it (per the grain directory), then restarts it so
+/// the next round starts with 3 again.
 /// </summary>
-public sealed class DetectionSuite(RunSettings settings, string logDirectory)
+public sealed class DetectionSuite(RunSettings settings, SiloFault fault, string logDirectory)
 {
     private const int Silos = 3;
     private const int GrainsPerRound = 30;
@@ -22,6 +23,8 @@ public sealed class DetectionSuite(RunSettings settings, string logDirectory)
     private static readonly TimeSpan CallAttemptTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DetectionTarget = TimeSpan.FromSeconds(5);
     private static readonly GrainType HelloGrainType = new("hello");
+    // A paused silo, once resumed, must notice it was declared dead and stop itself.
+    private static readonly TimeSpan ResumedExitTimeout = TimeSpan.FromSeconds(30);
 
     public async Task RunAsync(SummaryTable table)
     {
@@ -32,24 +35,38 @@ public sealed class DetectionSuite(RunSettings settings, string logDirectory)
         {
             var result = await RunRoundAsync(cluster, round, slot: (round - 1) % Silos);
             rounds.Add(result);
-            Console.WriteLine($"[detection] round {round}: killed slot {result.Slot} ({result.VictimGrains} of its grains tracked): dead after {Format(result.DeclaredDead)}, first grain back after {Format(result.FirstGrainBack)}, all back after {Format(result.AllGrainsBack)}");
+            Console.WriteLine($"[detection] round {round}: {Verb} slot {result.Slot} ({result.VictimGrains} of its grains tracked): dead after {Format(result.DeclaredDead)}, first grain back after {Format(result.FirstGrainBack)}, all back after {Format(result.AllGrainsBack)}");
         }
         Report(table, rounds);
     }
 
-    private static async Task<DetectionRound> RunRoundAsync(SiloProcessCluster cluster, int round, int slot)
+    private string Verb => fault == SiloFault.Kill ? "killed" : "paused";
+
+    private string Event => fault == SiloFault.Kill ? "Kill (SIGKILL)" : "Pause (SIGSTOP)";
+
+    private async Task<DetectionRound> RunRoundAsync(SiloProcessCluster cluster, int round, int slot)
     {
         var victim = await cluster.CurrentAddressAsync(slot);
         await using var client = await cluster.ConnectClientAsync();
         var victimGrains = await ActivateGrainsOnAsync(cluster, client, victim, round);
 
         var killedAt = Stopwatch.StartNew();
-        await cluster.KillAsync(slot);
+        await cluster[slot].SignalAsync(fault == SiloFault.Kill ? "KILL" : "STOP");
         var declaredDead = WaitForDeadAsync(cluster, victim, killedAt);
         var grainsBack = victimGrains.Select(g => WaitForAnswerAsync(g, killedAt)).ToArray();
         var dead = await declaredDead;
         var back = await Task.WhenAll(grainsBack);
 
+        if (fault == SiloFault.Pause)
+        {
+            await cluster[slot].SignalAsync("CONT");
+            if (!await cluster[slot].WaitForExitAsync(ResumedExitTimeout))
+            {
+                Console.WriteLine($"[detection] round {round}: the resumed silo (pid {cluster[slot].Pid}) still runs after {ResumedExitTimeout.TotalSeconds:0} s; killing it");
+                await cluster[slot].SignalAsync("KILL");
+            }
+        }
+        await cluster[slot].WaitForExitAsync(ResumedExitTimeout);
         cluster.Start(slot);
         await cluster.WaitForActiveAsync(Silos, TimeSpan.FromSeconds(60));
         var answered = back.OfType<double>().ToArray();
@@ -113,28 +130,28 @@ public sealed class DetectionSuite(RunSettings settings, string logDirectory)
         return null;
     }
 
-    private static void Report(SummaryTable table, List<DetectionRound> rounds)
+    private void Report(SummaryTable table, List<DetectionRound> rounds)
     {
         var dead = rounds.Select(r => r.DeclaredDead).OfType<double>().ToArray();
         var first = rounds.Select(r => r.FirstGrainBack).OfType<double>().ToArray();
         var all = rounds.Select(r => r.AllGrainsBack).OfType<double>().ToArray();
         var missedDead = rounds.Count - dead.Length;
         table.Add(new SummaryRow(
-            $"Kill → row reads Dead, {rounds.Count} rounds (p50 / p95 / max){Missed(missedDead)}",
+            $"{Event} → row reads Dead, {rounds.Count} rounds (p50 / p95 / max){Missed(missedDead)}",
             Percentiles(dead),
             "—",
             "—",
             $"< {DetectionTarget.TotalSeconds:0} s",
             missedDead == 0 && dead.Max() < DetectionTarget.TotalSeconds));
         table.Add(new SummaryRow(
-            $"Kill → first successful call to a grain that lived on the victim, {rounds.Count} rounds (p50 / p95 / max){Missed(rounds.Count - first.Length)}",
+            $"{Event} → first successful call to a grain that lived on the victim, {rounds.Count} rounds (p50 / p95 / max){Missed(rounds.Count - first.Length)}",
             Percentiles(first),
             "—",
             "—",
             "(none set)",
             rounds.Count == first.Length));
         table.Add(new SummaryRow(
-            $"Kill → every tracked grain of the victim answered, {rounds.Count} rounds (p50 / p95 / max){Missed(rounds.Count - all.Length)}",
+            $"{Event} → every tracked grain of the victim answered, {rounds.Count} rounds (p50 / p95 / max){Missed(rounds.Count - all.Length)}",
             Percentiles(all),
             "—",
             "—",

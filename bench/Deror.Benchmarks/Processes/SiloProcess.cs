@@ -52,13 +52,26 @@ public sealed class SiloProcess : IDisposable
         return silo;
     }
 
-    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
-    public async Task KillAsync()
+    /// <summary>Sends a signal by name (KILL, STOP, CONT) to this process only.</summary>
+    public async Task SignalAsync(string signal)
     {
-        using var kill = Process.Start("kill", ["-KILL", Pid.ToString(CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", [$"-{signal}", Pid.ToString(CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
-        await _process.WaitForExitAsync();
-        Append($"[bench] killed at {DateTime.UtcNow:O}");
+        Append($"[bench] SIG{signal} at {DateTime.UtcNow:O}");
+    }
+
+    /// <summary>Waits for the process to end; false if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     public void Dispose()

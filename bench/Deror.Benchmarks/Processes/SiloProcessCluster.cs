@@ -66,7 +66,7 @@ public sealed class SiloProcessCluster : IDisposable
         await WaitForActiveAsync(SiloCount, TimeSpan.FromSeconds(60));
     }
 
-    public async Task KillAsync(int slot) => await _silos[slot]!.KillAsync();
+    public SiloProcess this[int slot] => _silos[slot] ?? throw new InvalidOperationException($"Silo slot {slot} was never started.");
 
     /// <summary>The membership row of the silo now serving <paramref name="slot"/> (the newest generation at its port).</summary>
     public async Task<SiloAddress> CurrentAddressAsync(int slot)
