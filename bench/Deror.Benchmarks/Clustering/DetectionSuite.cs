@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Deror.Benchmarks.Processes;
 using Deror.Benchmarks.Reporting;
 using Deror.Client;
@@ -19,8 +20,8 @@ public sealed class DetectionSuite(RunSettings settings, SiloFault fault, string
     private const int GrainsPerRound = 30;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RoundDeadline = TimeSpan.FromSeconds(30);
-    // A call that hangs on a dead silo must not hide a retry that would already succeed.
-    private static readonly TimeSpan CallAttemptTimeout = TimeSpan.FromSeconds(2);
+    // A call that hangs on a dead silo must not hide a retry that would already succeed; SayHello takes milliseconds.
+    private static readonly TimeSpan CallAttemptTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan DetectionTarget = TimeSpan.FromSeconds(5);
     private static readonly GrainType HelloGrainType = new("hello");
     // A paused silo, once resumed, must notice it was declared dead and stop itself.
@@ -35,7 +36,7 @@ public sealed class DetectionSuite(RunSettings settings, SiloFault fault, string
         {
             var result = await RunRoundAsync(cluster, round, slot: (round - 1) % Silos);
             rounds.Add(result);
-            Console.WriteLine($"[detection] round {round}: {Verb} slot {result.Slot} ({result.VictimGrains} of its grains tracked): dead after {Format(result.DeclaredDead)}, first grain back after {Format(result.FirstGrainBack)}, all back after {Format(result.AllGrainsBack)}");
+            Console.WriteLine($"[detection] round {round}: {Verb} slot {result.Slot} ({result.VictimGrains} of its grains tracked): dead after {Format(result.DeclaredDead)}, first grain back after {Format(result.FirstGrainBack)}, all back after {Format(result.AllGrainsBack)}, {result.HungAfterDead} attempt(s) started after Dead hung {CallAttemptTimeout.TotalMilliseconds:0} ms");
         }
         Report(table, rounds);
     }
@@ -53,7 +54,8 @@ public sealed class DetectionSuite(RunSettings settings, SiloFault fault, string
         var killedAt = Stopwatch.StartNew();
         await cluster[slot].SignalAsync(fault == SiloFault.Kill ? "KILL" : "STOP");
         var declaredDead = WaitForDeadAsync(cluster, victim, killedAt);
-        var grainsBack = victimGrains.Select(g => WaitForAnswerAsync(g, killedAt)).ToArray();
+        var hungAfterDead = new StrongBox<int>();
+        var grainsBack = victimGrains.Select(g => WaitForAnswerAsync(g, killedAt, declaredDead, hungAfterDead)).ToArray();
         var dead = await declaredDead;
         var back = await Task.WhenAll(grainsBack);
 
@@ -76,7 +78,8 @@ public sealed class DetectionSuite(RunSettings settings, SiloFault fault, string
             victimGrains.Length,
             dead,
             answered.Length > 0 ? answered.Min() : null,
-            answered.Length == back.Length ? answered.Max() : null);
+            answered.Length == back.Length ? answered.Max() : null,
+            hungAfterDead.Value);
     }
 
     /// <summary>Activates grains until some live on <paramref name="victim"/> (the directory says where each one lives).</summary>
@@ -113,14 +116,19 @@ public sealed class DetectionSuite(RunSettings settings, SiloFault fault, string
         return null;
     }
 
-    private static async Task<double?> WaitForAnswerAsync(IHelloGrain grain, Stopwatch killedAt)
+    private static async Task<double?> WaitForAnswerAsync(IHelloGrain grain, Stopwatch killedAt, Task<double?> declaredDead, StrongBox<int> hungAfterDead)
     {
         while (killedAt.Elapsed < RoundDeadline)
         {
+            var startedAfterDead = declaredDead.IsCompletedSuccessfully && declaredDead.Result is not null;
             try
             {
                 await grain.SayHello("after-kill").WaitAsync(CallAttemptTimeout);
                 return killedAt.Elapsed.TotalSeconds;
+            }
+            catch (TimeoutException) when (startedAfterDead)
+            {
+                Interlocked.Increment(ref hungAfterDead.Value);
             }
             catch (Exception e) when (e is DerorException or TimeoutException)
             {
@@ -157,6 +165,14 @@ public sealed class DetectionSuite(RunSettings settings, SiloFault fault, string
             "—",
             "(none set)",
             rounds.Count == all.Length));
+        var hung = rounds.Sum(r => r.HungAfterDead);
+        table.Add(new SummaryRow(
+            $"Call attempts to the victim's grains started after it read Dead that still hung {CallAttemptTimeout.TotalMilliseconds:0} ms, {rounds.Count} rounds (rounds with any)",
+            $"{hung} ({rounds.Count(r => r.HungAfterDead > 0)})",
+            "—",
+            "—",
+            "0",
+            hung == 0));
     }
 
     private static string Percentiles(double[] seconds)
