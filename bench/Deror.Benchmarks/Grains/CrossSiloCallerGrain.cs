@@ -1,0 +1,18 @@
+using Deror.Benchmarks.Remote;
+
+namespace Deror.Benchmarks.Grains;
+
+public sealed class CrossSiloCallerGrain : Grain, ICrossSiloCallerGrain
+{
+    public Task<double> MeasureThroughput(long echoKey, byte[] payload, int inFlight, TimeSpan warmup, TimeSpan duration)
+    {
+        var echo = GrainFactory.GetGrain<IEchoGrain>(echoKey);
+        return new ThroughputRun(() => echo.Echo(payload), inFlight).MeasureAsync(warmup, duration);
+    }
+
+    public Task<double[]> MeasureLatency(long echoKey, byte[] payload, int calls)
+    {
+        var echo = GrainFactory.GetGrain<IEchoGrain>(echoKey);
+        return LatencyRun.MeasureAsync(() => echo.Echo(payload), calls);
+    }
+}
