@@ -4,10 +4,10 @@ namespace Deror.Benchmarks.Grains;
 
 public sealed class CrossSiloCallerGrain : Grain, ICrossSiloCallerGrain
 {
-    public Task<double> MeasureThroughput(long echoKey, byte[] payload, int inFlight, TimeSpan warmup, TimeSpan duration)
+    public async Task<double> MeasureThroughput(long echoKey, byte[] payload, int inFlight, TimeSpan warmup, TimeSpan duration)
     {
         var echo = GrainFactory.GetGrain<IEchoGrain>(echoKey);
-        return new ThroughputRun(() => echo.Echo(payload), inFlight).MeasureAsync(warmup, duration);
+        return (await new ThroughputRun(() => echo.Echo(payload), inFlight).MeasureAsync(warmup, duration)).CallsPerSecond;
     }
 
     public Task<double[]> MeasureLatency(long echoKey, byte[] payload, int calls)
