@@ -31,6 +31,7 @@ internal sealed partial class MembershipAgent(
 
     private readonly ClusterMembershipOptions _options = options.Value;
     private readonly ConcurrentDictionary<SiloAddress, int> _missedProbes = new();
+    private readonly ConcurrentDictionary<SiloAddress, Task<bool>> _indirectProbes = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _refreshNow = new(0);
     private IGrainFactory? _grainFactory;
@@ -222,15 +223,22 @@ internal sealed partial class MembershipAgent(
         if (await ProbeAsync(target).ConfigureAwait(false))
         {
             _missedProbes.TryRemove(target, out _);
+            _indirectProbes.TryRemove(target, out _);
             return;
         }
         var missed = _missedProbes.AddOrUpdate(target, 1, (_, n) => n + 1);
         LogProbeMissed(logger, target, missed);
+        if (missed == _options.MissedProbesLimit - 1)
+        {
+            // Ask another silo now, alongside the last direct probe, so its answer is ready when that one misses.
+            _indirectProbes[target] = ProbedIndirectlyAsync(target);
+        }
         if (missed < _options.MissedProbesLimit)
         {
             return;
         }
-        if (await ProbedIndirectlyAsync(target).ConfigureAwait(false))
+        var indirect = _indirectProbes.TryRemove(target, out var started) ? started : ProbedIndirectlyAsync(target);
+        if (await indirect.ConfigureAwait(false))
         {
             // Someone else reaches it: the problem is between us, not the target being dead.
             LogIndirectProbeSucceeded(logger, target);
@@ -283,6 +291,7 @@ internal sealed partial class MembershipAgent(
         if (declared)
         {
             _missedProbes.TryRemove(target, out _);
+            _indirectProbes.TryRemove(target, out _);
             LogDeclaredOtherDead(logger, target);
         }
     }
