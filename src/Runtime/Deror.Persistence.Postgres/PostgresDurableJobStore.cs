@@ -1,4 +1,5 @@
 using Deror.Runtime;
+using Deror.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Deror.Runtime;
+using Deror.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -90,7 +91,7 @@ public sealed class RedisDurableJobStore : IDurableJobStore
             job.JobName,
             Ticks(job.DueTime),
             job.Attempt,
-            JobMetadataJson.Serialize(job.Metadata),
+            StringMapJson.Serialize(job.Metadata),
             RedisJobMember.Format(job.DueTime, job.TargetHash, job.JobId)).WaitAsync(cancellationToken);
         return result.IsNull ? throw new InvalidOperationException($"A durable job with id '{job.JobId}' already exists.") : (string)result!;
     }
@@ -172,6 +173,6 @@ public sealed class RedisDurableJobStore : IDurableJobStore
         fields[1]!,
         new DateTimeOffset(long.Parse(fields[2]!, CultureInfo.InvariantCulture), TimeSpan.Zero),
         int.Parse(fields[3]!, CultureInfo.InvariantCulture),
-        JobMetadataJson.Deserialize(fields[4]!),
+        StringMapJson.Deserialize(fields[4]!),
         fields[5]);
 }

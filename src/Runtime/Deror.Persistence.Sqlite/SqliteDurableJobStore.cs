@@ -1,4 +1,5 @@
 using Deror.Runtime;
+using Deror.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -44,7 +45,7 @@ public sealed class SqliteDurableJobStore : IDurableJobStore, IDisposable
         insert.Parameters.AddWithValue("$name", job.JobName);
         insert.Parameters.AddWithValue("$due", job.DueTime.UtcTicks);
         insert.Parameters.AddWithValue("$attempt", job.Attempt);
-        insert.Parameters.AddWithValue("$metadata", StringDictionaryJson.Serialize(job.Metadata));
+        insert.Parameters.AddWithValue("$metadata", StringMapJson.Serialize(job.Metadata));
         insert.Parameters.AddWithValue("$version", version);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -138,7 +139,7 @@ public sealed class SqliteDurableJobStore : IDurableJobStore, IDisposable
                 reader.GetString(2),
                 new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
                 reader.GetInt32(4),
-                StringDictionaryJson.Deserialize(reader.GetString(5)),
+                StringMapJson.Deserialize(reader.GetString(5)),
                 SqliteEtag.Format(reader.GetInt64(6))));
         }
         return jobs;

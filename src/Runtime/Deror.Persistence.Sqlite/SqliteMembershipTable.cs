@@ -1,4 +1,5 @@
 using Deror.Runtime;
+using Deror.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -183,7 +184,7 @@ public sealed class SqliteMembershipTable : IMembershipTable, IDisposable
         command.Parameters.AddWithValue("$start", entry.StartTime.UtcTicks);
         command.Parameters.AddWithValue("$alive", entry.IAmAliveTime.UtcTicks);
         command.Parameters.AddWithValue("$votes", SuspectVotesJson.Serialize(entry.SuspectVotes));
-        command.Parameters.AddWithValue("$metadata", StringDictionaryJson.Serialize(entry.Metadata));
+        command.Parameters.AddWithValue("$metadata", StringMapJson.Serialize(entry.Metadata));
         command.Parameters.AddWithValue("$etag", etag);
     }
 
@@ -198,7 +199,7 @@ public sealed class SqliteMembershipTable : IMembershipTable, IDisposable
             StartTime = new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
             IAmAliveTime = new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
             SuspectVotes = SuspectVotesJson.Deserialize(reader.GetString(7)),
-            Metadata = StringDictionaryJson.Deserialize(reader.GetString(8)),
+            Metadata = StringMapJson.Deserialize(reader.GetString(8)),
         },
         SqliteEtag.Format(reader.GetInt64(9)));
 }

@@ -1,10 +1,10 @@
 using Deror.Runtime;
 using System.Text.Json;
 
-namespace Deror.Persistence.Sqlite;
+namespace Deror.Runtime.Storage;
 
 /// <summary>Suspect votes as a JSON array of <c>{"silo": "ip:port:generation", "ticks": utcTicks}</c>, written and read without reflection.</summary>
-internal static class SuspectVotesJson
+public static class SuspectVotesJson
 {
     public static string Serialize(IReadOnlyList<SuspectVote> votes)
     {

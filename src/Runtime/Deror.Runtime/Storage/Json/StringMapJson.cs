@@ -1,10 +1,10 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
 
-namespace Deror.Persistence.Sqlite;
+namespace Deror.Runtime.Storage;
 
 /// <summary>A string dictionary (job or silo metadata) as a flat JSON object of strings, written and read without reflection.</summary>
-internal static class StringDictionaryJson
+public static class StringMapJson
 {
     public static string Serialize(IReadOnlyDictionary<string, string> metadata)
     {
