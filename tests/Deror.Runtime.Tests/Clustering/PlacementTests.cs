@@ -1,4 +1,5 @@
 using Deror.Hosting;
+using Deror.Runtime.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Deror.Runtime.Tests.Grains;
 using Deror.TestingHost;
@@ -57,8 +58,13 @@ public sealed class PlacementTests
         await using var cluster = await StartWithExoNodesAsync();
         var loaded = cluster.GrainFactory.GetGrain<INodeAffineGrain>("node-0");
         await loaded.SpawnLocal("ballast", 200);
-        // Let every silo learn the others' load (polled every 2 s).
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        var loadedSilo = SiloAddress.Parse(await loaded.Where());
+        // Every silo learns the others' load by polling (every 2 s): wait until all of them know about the ballast.
+        await Eventually.Returns(
+            () => Task.FromResult(cluster.Silos.All(s => s.Services.GetRequiredService<SiloLoadMonitor>().GetLoad(loadedSilo)?.Activations >= 200)),
+            known => known,
+            TimeSpan.FromSeconds(20),
+            "every silo to know the loaded silo's activation count");
 
         var places = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => cluster.GrainFactory.GetGrain<IResourcePlacedGrain>($"r-{i}").Where()));
 
