@@ -103,6 +103,8 @@ internal sealed class SiloProcess : IDisposable
         {
             Assert.Fail($"The silo (pid {_process.Id}) did not exit within {ExitTimeout.TotalSeconds} s. Output:\n{Output}");
         }
+        // The process has exited; this also waits until its redirected output has been read to the end.
+        _process.WaitForExit();
         return _process.ExitCode;
     }
 
