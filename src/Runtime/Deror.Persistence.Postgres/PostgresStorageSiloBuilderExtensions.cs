@@ -78,18 +78,7 @@ public static class PostgresStorageSiloBuilderExtensions
 
     private static void ConfigureOptions(IServiceCollection services, string optionsName, Action<PostgresStorageOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        // Last call wins: drop what an earlier call configured under this name, so settings cannot mix.
-        // (Keyed descriptors throw on ImplementationInstance, hence the IsKeyedService check.)
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            if (!services[i].IsKeyedService && services[i].ImplementationInstance is ConfigureNamedOptions<PostgresStorageOptions> earlier && earlier.Name == optionsName)
-            {
-                services.RemoveAt(i);
-            }
-        }
-        services.AddOptions<PostgresStorageOptions>(optionsName).Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStorageOptions>, PostgresStorageOptionsValidator>());
+        services.ConfigureProviderOptions<PostgresStorageOptions, PostgresStorageOptionsValidator>(optionsName, configure);
     }
 
     private static PostgresStorageOptions OptionsNamed(IServiceProvider services, string optionsName)

@@ -70,18 +70,7 @@ public static class RedisStorageSiloBuilderExtensions
 
     private static void ConfigureOptions(IServiceCollection services, string optionsName, Action<RedisStorageOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        // Last call wins: drop what an earlier call configured under this name, so settings cannot mix.
-        // (Keyed descriptors throw on ImplementationInstance, hence the IsKeyedService check.)
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            if (!services[i].IsKeyedService && services[i].ImplementationInstance is ConfigureNamedOptions<RedisStorageOptions> earlier && earlier.Name == optionsName)
-            {
-                services.RemoveAt(i);
-            }
-        }
-        services.AddOptions<RedisStorageOptions>(optionsName).Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStorageOptions>, RedisStorageOptionsValidator>());
+        services.ConfigureProviderOptions<RedisStorageOptions, RedisStorageOptionsValidator>(optionsName, configure);
         services.TryAddSingleton<RedisConnections>();
     }
 

@@ -69,18 +69,7 @@ public static class SqliteStorageSiloBuilderExtensions
 
     private static void ConfigureOptions(IServiceCollection services, string optionsName, Action<SqliteStorageOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        // Last call wins: drop what an earlier call configured under this name, so settings cannot mix.
-        // (Keyed descriptors throw on ImplementationInstance, hence the IsKeyedService check.)
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            if (!services[i].IsKeyedService && services[i].ImplementationInstance is ConfigureNamedOptions<SqliteStorageOptions> earlier && earlier.Name == optionsName)
-            {
-                services.RemoveAt(i);
-            }
-        }
-        services.AddOptions<SqliteStorageOptions>(optionsName).Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>());
+        services.ConfigureProviderOptions<SqliteStorageOptions, SqliteStorageOptionsValidator>(optionsName, configure);
     }
 
     private static SqliteStorageOptions OptionsNamed(IServiceProvider services, string optionsName)
