@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the servers the tests start for themselves: redis-server and PostgreSQL 15 (Debian packages).
-# The tests start private instances on free ports in temp dirs; nothing here starts a service.
+# Installs what the tests start or call for themselves (Debian packages). Nothing here starts a service: the
+# tests run private instances on free ports in temp dirs and stop them by PID.
 set -euo pipefail
 
 missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+# need PACKAGE PATH: install PACKAGE unless PATH (a file the package provides) exists.
+need() { [ -e "$2" ] || missing+=("$1"); }
+
+need redis-server /usr/bin/redis-server            # Redis provider tests and fault tests
+need postgresql-15 /usr/lib/postgresql/15/bin/postgres  # PostgreSQL provider tests and fault tests
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -20,6 +23,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The packages start system-wide services; the tests run their own instances, so stop those.
 if command -v service >/dev/null 2>&1; then
-  service redis-server stop >/dev/null 2>&1 || true
-  service postgresql stop >/dev/null 2>&1 || true
+  for service in redis-server postgresql docker containerd; do
+    service "$service" stop >/dev/null 2>&1 || true
+  done
 fi
