@@ -8,5 +8,5 @@ public sealed record ExoErrorResponse([property: JsonPropertyName("error")] ExoE
 public sealed record ExoError(
     [property: JsonPropertyName("message")] string Message,
     [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("param")] string? Param,
+    [property: JsonPropertyName("param"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Param,
     [property: JsonPropertyName("code")] int Code);
