@@ -53,7 +53,9 @@ public sealed class ClusterTests
         var instance = Assert.Single(state.Instances.Values);
         Assert.IsType<MlxRingInstance>(instance);
         Assert.IsType<RunnerReady>(state.Runners[Assert.Single(instance.ShardAssignments.RunnerToShard.Keys)]);
-        Assert.Equal(instance, await follower.GetInstanceAsync(instance.InstanceId) with { Extra = instance.Extra });
+        var read = await follower.GetInstanceAsync(instance.InstanceId);
+        Assert.Equal((instance.InstanceId, SmallModel), (read.InstanceId, read.ShardAssignments.ModelId));
+        Assert.Equal(instance.ShardAssignments.NodeToRunner, read.ShardAssignments.NodeToRunner);
         Assert.Equal(System.Text.Json.JsonValueKind.Object, (await follower.GetStatePathAsync($"instances/{instance.InstanceId}")).ValueKind);
 
         var first = await cluster.Client(0).ChatCompletionAsync(Chat("Why is the sky blue?"));

@@ -52,9 +52,10 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task Killing_the_master_wipes_placed_instances_and_a_killed_follower_leaves_a_ghost()
     {
-        await using var master = await ExoSimProcess.StartAsync(Options("a", forceMaster: true));
-        await using var b = await ExoSimProcess.StartAsync(Options("b"));
-        await using var c = await ExoSimProcess.StartAsync(Options("c"));
+        var nodes = await ExoSimProcess.StartAllAsync([Options("a", forceMaster: true), Options("b"), Options("c")]);
+        await using var master = nodes[0];
+        await using var b = nodes[1];
+        await using var c = nodes[2];
         var clientB = TestClients.For(b.BaseAddress);
         await Eventually.HoldsAsync(() => clientB.GetStateAsync(), s => s!.IsClusterReady(3) && s.Topology.Nodes.Count == 3, "three processes to form a ready cluster");
 

@@ -26,7 +26,7 @@ internal static class ChatEndpoints
         app.MapPost("/v1/cancel/{commandId}", (string commandId, ChatSessions sessions) =>
             sessions.Cancel(commandId)
                 ? Results.Json(new CommandResponse { Message = "Command received.", CommandId = commandId }, ExoJson.Options)
-                : ExoErrors.NotFound($"Command {commandId} not found."));
+                : ExoResults.NotFound($"Command {commandId} not found."));
     }
 
     private static async Task<IResult> CompleteAsync(HttpContext context, ClusterNode node, ChatSessions sessions)
@@ -38,7 +38,7 @@ internal static class ChatEndpoints
         }
         if (string.IsNullOrWhiteSpace(request.Model) || request.Messages.Count == 0)
         {
-            return ExoErrors.BadRequest("model and at least one message are required.");
+            return ExoResults.BadRequest("model and at least one message are required.");
         }
         var aborted = context.RequestAborted;
         var master = await node.WaitForMasterAsync(aborted);
@@ -129,7 +129,7 @@ internal static class ChatEndpoints
                 .ToList();
             if (candidates.Count == 0)
             {
-                return (null, ExoErrors.NotFound($"No instance found for model {model}"));
+                return (null, ExoResults.NotFound($"No instance found for model {model}"));
             }
             if (candidates.FirstOrDefault(c => c.Status == InstanceServingStatus.Ready) is { } ready)
             {
@@ -138,7 +138,7 @@ internal static class ChatEndpoints
             if (candidates.All(c => c.Status == InstanceServingStatus.Failed))
             {
                 var failure = candidates.SelectMany(c => c.Failures).First();
-                return (null, ExoErrors.Create(StatusCodes.Status500InternalServerError, $"Runner {failure.RunnerId} failed: {failure.ErrorMessage}"));
+                return (null, ExoResults.Create(StatusCodes.Status500InternalServerError, $"Runner {failure.RunnerId} failed: {failure.ErrorMessage}"));
             }
             await Task.Delay(node.Options.TickInterval / 2, cancellationToken);
         }

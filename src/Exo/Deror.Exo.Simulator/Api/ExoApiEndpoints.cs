@@ -35,7 +35,7 @@ internal static class ExoApiEndpoints
                 };
                 if (current is null)
                 {
-                    return ExoErrors.NotFound($"No state at path '{path}'.");
+                    return ExoResults.NotFound($"No state at path '{path}'.");
                 }
             }
             return Results.Text(current?.ToJsonString() ?? "null", "application/json");
@@ -56,7 +56,7 @@ internal static class ExoApiEndpoints
                 var placement = Placement.Compute(state, request, EphemeralPortBase(context));
                 if (placement.Instance is null)
                 {
-                    return ExoErrors.Create(placement.Status, placement.Error!);
+                    return ExoResults.Create(placement.Status, placement.Error!);
                 }
                 master.AddInstance(placement.Instance);
                 return Results.Json(
@@ -69,7 +69,7 @@ internal static class ExoApiEndpoints
         {
             if (string.IsNullOrWhiteSpace(model_id))
             {
-                return ExoErrors.BadRequest("model_id is required.");
+                return ExoResults.BadRequest("model_id is required.");
             }
             var request = new PlaceInstanceRequest
             {
@@ -80,8 +80,8 @@ internal static class ExoApiEndpoints
             };
             var placement = Placement.Compute(node.CurrentState(), request, EphemeralPortBase(context));
             return placement.Instance is null
-                ? ExoErrors.Create(placement.Status, placement.Error!)
-                : Results.Json(placement.Instance, ExoJson.Options);
+                ? ExoResults.Create(placement.Status, placement.Error!)
+                : ExoResults.Tagged(placement.Instance);
         });
 
         app.MapPost("/instance", async (HttpContext context, MasterCommands commands) =>
@@ -93,17 +93,17 @@ internal static class ExoApiEndpoints
             }
             if (request.Instance is null || string.IsNullOrWhiteSpace(request.Instance.InstanceId) || request.Instance.ShardAssignments.NodeToRunner.Count == 0)
             {
-                return ExoErrors.BadRequest("instance must be a tagged instance with an instanceId and shardAssignments.");
+                return ExoResults.BadRequest("instance must be a tagged instance with an instanceId and shardAssignments.");
             }
             return await commands.ExecuteAsync(context, body, (master, state) =>
             {
                 if (master.HasInstance(request.Instance.InstanceId))
                 {
-                    return ExoErrors.BadRequest($"Instance {request.Instance.InstanceId} already exists.");
+                    return ExoResults.BadRequest($"Instance {request.Instance.InstanceId} already exists.");
                 }
                 if (Placement.CheckMemory(state, request.Instance) is { } shortage)
                 {
-                    return ExoErrors.BadRequest(shortage);
+                    return ExoResults.BadRequest(shortage);
                 }
                 master.AddInstance(request.Instance);
                 return Results.Json(new CommandResponse { Message = CommandReceived, CommandId = Guid.NewGuid().ToString() }, ExoJson.Options);
@@ -112,13 +112,13 @@ internal static class ExoApiEndpoints
 
         app.MapGet("/instance/{id}", (string id, ClusterNode node) =>
             node.CurrentState().Instances.TryGetValue(id, out var instance)
-                ? Results.Json(instance, ExoJson.Options)
-                : ExoErrors.NotFound($"Instance {id} not found."));
+                ? ExoResults.Tagged(instance)
+                : ExoResults.NotFound($"Instance {id} not found."));
 
         app.MapDelete("/instance/{id}", (string id, HttpContext context, MasterCommands commands) =>
             commands.ExecuteAsync(context, [], (master, _) => master.DeleteInstance(id)
                 ? Results.Json(new CommandResponse { Message = CommandReceived, CommandId = Guid.NewGuid().ToString(), InstanceId = id }, ExoJson.Options)
-                : ExoErrors.NotFound($"Instance {id} not found.")));
+                : ExoResults.NotFound($"Instance {id} not found.")));
 
         // FastAPI's answer for a route it does not have.
         app.MapFallback(() => Results.Json(new { detail = "Not Found" }, statusCode: StatusCodes.Status404NotFound));
@@ -146,11 +146,11 @@ internal static class ExoApiEndpoints
         catch (JsonException e)
         {
             value = null!;
-            error = ExoErrors.Create(StatusCodes.Status422UnprocessableEntity, $"Invalid request body: {e.Message}");
+            error = ExoResults.Create(StatusCodes.Status422UnprocessableEntity, $"Invalid request body: {e.Message}");
             return false;
         }
         value = null!;
-        error = ExoErrors.Create(StatusCodes.Status422UnprocessableEntity, "The request body is empty.");
+        error = ExoResults.Create(StatusCodes.Status422UnprocessableEntity, "The request body is empty.");
         return false;
     }
 

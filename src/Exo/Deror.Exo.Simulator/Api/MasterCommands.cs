@@ -28,7 +28,7 @@ internal sealed class MasterCommands(ClusterNode node)
             {
                 // The sender takes this node for master but it is not (views differ during an election): it retries.
                 context.Response.Headers[PeerClient.NotMasterHeader] = "1";
-                return ExoErrors.Create(StatusCodes.Status503ServiceUnavailable, "This node is not the master.");
+                return ExoResults.Create(StatusCodes.Status503ServiceUnavailable, "This node is not the master.");
             }
             HttpResponseMessage response;
             try

@@ -19,11 +19,11 @@ internal static class PeerEndpoints
             var task = await context.Request.ReadFromJsonAsync<ExoTask>(ExoJson.Options, context.RequestAborted);
             if (task is null || string.IsNullOrWhiteSpace(task.TaskId))
             {
-                return ExoErrors.BadRequest("A tagged task with a taskId is required.");
+                return ExoResults.BadRequest("A tagged task with a taskId is required.");
             }
             return node.TryAsMaster((store, _) => { store.PutTask(task); return true; }, out _)
                 ? Results.NoContent()
-                : ExoErrors.Create(StatusCodes.Status503ServiceUnavailable, "This node is not the master.");
+                : ExoResults.Create(StatusCodes.Status503ServiceUnavailable, "This node is not the master.");
         });
     }
 }

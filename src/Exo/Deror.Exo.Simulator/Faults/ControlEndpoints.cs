@@ -25,7 +25,7 @@ internal static class ControlEndpoints
             var code = exit_code ?? 3;
             if (code == 0)
             {
-                return ExoErrors.BadRequest("A crash exits non-zero; exit_code 0 is a clean exit.");
+                return ExoResults.BadRequest("A crash exits non-zero; exit_code 0 is a clean exit.");
             }
             Log.FaultInjected(logger, $"crash with exit code {code}");
             context.Response.OnCompleted(() =>
@@ -47,7 +47,7 @@ internal static class ControlEndpoints
         {
             if (delay_ms < 0)
             {
-                return ExoErrors.BadRequest("delay_ms must not be negative.");
+                return ExoResults.BadRequest("delay_ms must not be negative.");
             }
             Log.FaultInjected(logger, $"slow: {delay_ms} ms before every API response");
             faults.Delay = TimeSpan.FromMilliseconds(delay_ms);
@@ -59,7 +59,7 @@ internal static class ControlEndpoints
             var code = status ?? 500;
             if (code is < 400 or > 599)
             {
-                return ExoErrors.BadRequest("status must be an HTTP error status (400-599).");
+                return ExoResults.BadRequest("status must be an HTTP error status (400-599).");
             }
             Log.FaultInjected(logger, $"errors: every API request answers {code}");
             faults.ErrorStatus = code;
@@ -72,7 +72,7 @@ internal static class ControlEndpoints
             var failed = node.FailRunners(request?.RunnerId, request?.InstanceId, message);
             if (failed.Count == 0)
             {
-                return ExoErrors.NotFound("No runner on this node matches.");
+                return ExoResults.NotFound("No runner on this node matches.");
             }
             Log.FaultInjected(logger, $"runner failure of {string.Join(", ", failed)}: {message}");
             return Results.Json(new { runners = failed });

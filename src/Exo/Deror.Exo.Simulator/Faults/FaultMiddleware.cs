@@ -34,7 +34,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultState faults)
         }
         if (faults.ErrorStatus != 0)
         {
-            await ExoErrors.WriteAsync(context, faults.ErrorStatus, "Simulated failure injected through /_sim/control/errors.");
+            await ExoResults.WriteAsync(context, faults.ErrorStatus, "Simulated failure injected through /_sim/control/errors.");
             return;
         }
         await next(context);

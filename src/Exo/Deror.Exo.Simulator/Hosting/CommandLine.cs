@@ -10,7 +10,7 @@ public static class CommandLine
                        [--cluster-dir DIR] [--friendly-name NAME] [--disk-mb N]
                        [--tick-ms N] [--probe-timeout-ms N] [--election-ms N] [--node-timeout-ms N]
                        [--sweep-ms N] [--runner-step-ms N] [--token-ms N]
-        env: OVERRIDE_MEMORY_MB (RAM to report), EXO_HOME (PID lock: $EXO_HOME/exo.pid), EXO_SIM_CLUSTER_DIR
+        env: OVERRIDE_MEMORY_MB (RAM to report), EXO_HOME (PID file $EXO_HOME/exo.pid, locked through exo.pid.lock), EXO_SIM_CLUSTER_DIR
         """;
 
     /// <summary>Parses the arguments over the environment's defaults; throws <see cref="ArgumentException"/> with the reason.</summary>

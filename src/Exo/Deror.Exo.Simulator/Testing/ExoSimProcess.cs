@@ -41,7 +41,7 @@ public sealed class ExoSimProcessOptions
 /// </summary>
 public sealed class ExoSimProcess : IAsyncDisposable
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan }; // each poll is bounded by the start deadline
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -91,6 +91,27 @@ public sealed class ExoSimProcess : IAsyncDisposable
         catch
         {
             await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts several processes at once (cold .NET starts one after another are slow on a busy machine); if any
+    /// fails to serve, the others are killed and the first failure is thrown.
+    /// </summary>
+    public static async Task<IReadOnlyList<ExoSimProcess>> StartAllAsync(IReadOnlyList<ExoSimProcessOptions> options, CancellationToken cancellationToken = default)
+    {
+        var starting = options.Select(o => StartAsync(o, cancellationToken)).ToArray();
+        try
+        {
+            return await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var start in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await start.Result.DisposeAsync();
+            }
             throw;
         }
     }
