@@ -74,14 +74,18 @@ public sealed class ProcessTests : IDisposable
         var unchanged = await TestClients.For(c.BaseAddress).GetStateAsync();
         Assert.Empty(unchanged.Instances);
 
-        await c.KillAsync();
+        // Kill the follower: the new master keeps its state, and the follower's identity stays behind as a ghost.
+        var newMaster = await TestClients.MasterIdAsync(b.BaseAddress);
+        var (survivor, victim) = newMaster == b.NodeId ? (b, c) : (c, b);
+        var client = TestClients.For(survivor.BaseAddress);
+        await victim.KillAsync();
         var ghosted = await Eventually.HoldsAsync(
-            () => clientB.GetStateAsync(),
-            s => s!.Topology.Nodes.Count == 1 && !s.NodeMemory.ContainsKey(c.NodeId),
+            () => client.GetStateAsync(),
+            s => s!.Topology.Nodes.Count == 1 && !s.NodeMemory.ContainsKey(victim.NodeId),
             "the survivor to drop the killed follower");
-        Assert.Equal([c.NodeId], ghosted.GhostIdentities());
-        Assert.False(ghosted.GetMembership(c.NodeId, TimeSpan.FromSeconds(30)).IsMember);
-        Assert.True(ghosted.GetMembership(b.NodeId, TimeSpan.FromSeconds(1)).IsMember);
+        Assert.Equal([victim.NodeId], ghosted.GhostIdentities());
+        Assert.False(ghosted.GetMembership(victim.NodeId, TimeSpan.FromSeconds(30)).IsMember);
+        Assert.True(ghosted.GetMembership(survivor.NodeId, TimeSpan.FromSeconds(1)).IsMember);
     }
 
     [Fact]

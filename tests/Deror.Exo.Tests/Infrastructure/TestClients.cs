@@ -21,4 +21,11 @@ public static class TestClients
         using var response = await Http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"{method} /_sim/control/{path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
+
+    /// <summary>The master this node follows, from the simulator's status endpoint (exo itself does not expose it).</summary>
+    public static async Task<string> MasterIdAsync(Uri node)
+    {
+        using var status = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync(new Uri(node, "_sim/control/status")));
+        return status.RootElement.GetProperty("cluster").GetProperty("masterId").GetString()!;
+    }
 }
