@@ -5,7 +5,8 @@ public sealed partial class DockerClient
     /// <summary>
     /// Create, start, wait (killing the container after <paramref name="timeout"/>), read its state and logs, and
     /// remove it — also when the run fails or is cancelled. A task that must survive its caller's restart uses the
-    /// primitives instead, so that it can be found again by label.
+    /// primitives instead, so that it can be found again by label. A cancellation while the engine is creating the
+    /// container can leave it behind unknown to the caller: give the spec a label or name to find such strays by.
     /// </summary>
     /// <exception cref="DockerImageNotFoundException">The image is not present.</exception>
     public async Task<DockerRunResult> RunToCompletionAsync(
