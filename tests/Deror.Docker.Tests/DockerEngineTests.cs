@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Deror.Testing.Servers;
 
 namespace Deror.Docker.Tests;
@@ -15,9 +16,18 @@ public sealed class DockerEngineTests(DockerEngineFixture fixture)
     }
 
     [Fact]
-    public async Task Dispose_kills_dockerd_containerd_and_running_containers_and_deletes_the_directory()
+    public async Task Start_sweeps_an_engine_whose_test_run_died_and_dispose_kills_everything_it_started()
     {
+        // An orphan as a killed test run leaves it: its owner is dead, a process naming its directory still runs.
+        var orphan = Directory.CreateTempSubdirectory("deror-dockerd-").FullName;
+        using var deadOwner = Process.Start("true")!;
+        deadOwner.WaitForExit();
+        File.WriteAllText(Path.Combine(orphan, "owner.pid"), deadOwner.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var orphanProcess = Process.Start("sh", ["-c", "sleep 600; :", Path.Combine(orphan, "dockerd")])!;
+
         var engine = DockerEngine.StartNew();
+        Assert.True(orphanProcess.WaitForExit(TimeSpan.FromSeconds(10)), "the orphan's process outlived the sweep");
+        Assert.False(Directory.Exists(orphan));
         int[] pids;
         try
         {
