@@ -1,0 +1,38 @@
+"""Bridges native calls to Python: blocking, or awaitable on the running asyncio loop."""
+
+import asyncio
+
+import _deror
+
+from . import _json
+
+
+def call(interface, key, method, args, kwargs, timeout):
+    return _json.loads(_deror.call(interface, key, method, _json.dumps_arguments(args, kwargs), timeout))
+
+
+async def call_async(interface, key, method, args, kwargs, timeout):
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def completed(result, error):  # runs on a .NET thread, with the GIL
+        try:
+            loop.call_soon_threadsafe(_settle, future, result, error)
+        except RuntimeError:
+            pass  # the loop has closed; nobody waits any more
+
+    handle = _deror.call_async(interface, key, method, _json.dumps_arguments(args, kwargs), timeout, completed)
+    try:
+        return await future
+    except asyncio.CancelledError:
+        _deror.cancel(handle)
+        raise
+
+
+def _settle(future, result, error):
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(_json.loads(result))
