@@ -29,6 +29,7 @@ internal sealed class PythonInterpreter
         // where `python3` may be another interpreter (a pyenv shim). The string must outlive the interpreter.
         Py.Py_SetProgramName(Py.Py_DecodeLocale(executable, 0));
         NativeModule.Install(services);
+        SignalDispositions.InstallDotNetHandlersFirst();
         Py.Py_InitializeEx(1);
         var interpreter = new PythonInterpreter();
         var path = Py.NewString(executable);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Deror.PyHost.Interop;
 
 /// <summary>
@@ -11,6 +13,18 @@ internal readonly struct SignalDispositions : IDisposable
     private readonly nint[] _saved;
 
     private SignalDispositions(nint[] saved) => _saved = saved;
+
+    /// <summary>
+    /// Call before Python installs its handlers. .NET installs its native handler for a signal the first time
+    /// anything registers for it, and not again; doing that now lets Python's handlers, installed after, stay.
+    /// </summary>
+    public static void InstallDotNetHandlersFirst()
+    {
+        foreach (var signal in (PosixSignal[])[PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGTERM])
+        {
+            PosixSignalRegistration.Create(signal, static _ => { }).Dispose();
+        }
+    }
 
     public static SignalDispositions Preserve() => new([.. Signals.Select(Py.PyOS_getsig)]);
 
