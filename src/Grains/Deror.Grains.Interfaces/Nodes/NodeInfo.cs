@@ -1,0 +1,38 @@
+namespace Deror.Grains;
+
+/// <summary>One recorded status change of a node.</summary>
+public sealed record NodeTransition(NodeStatus From, NodeStatus To, string Reason, DateTimeOffset At);
+
+/// <summary>Everything known about one Exo node.</summary>
+public sealed record NodeInfo
+{
+    /// <summary>Deror's stable name for the node (the machine), unlike Exo's node id which changes on every restart.</summary>
+    public string Name { get; init; } = "";
+
+    public NodeStatus Status { get; init; }
+
+    public string Reason { get; init; } = "";
+
+    public DateTimeOffset StatusSince { get; init; }
+
+    public string? ExoNodeId { get; init; }
+
+    public string? Silo { get; init; }
+
+    public DateTimeOffset? LastHeartbeat { get; init; }
+
+    public NodeObservation? LastObservation { get; init; }
+
+    public NodeCapacity Capacity { get; init; } = new();
+
+    /// <summary>Ids of the tasks assigned to this node.</summary>
+    public IReadOnlyList<string> Tasks { get; init; } = [];
+
+    /// <summary>CPU cores and memory reserved by the assigned tasks.</summary>
+    public double ReservedCpuCores { get; init; }
+
+    public long ReservedMemoryBytes { get; init; }
+
+    /// <summary>The most recent transitions, newest last (bounded).</summary>
+    public IReadOnlyList<NodeTransition> History { get; init; } = [];
+}
