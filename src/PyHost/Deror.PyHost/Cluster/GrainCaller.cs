@@ -15,7 +15,7 @@ internal sealed class GrainCaller(ClusterConnection connection, GrainInterfaceCa
 
     public IReadOnlyList<string> Interfaces => catalog.Interfaces;
 
-    public async Task<string> CallAsync(string interfaceName, string key, string method, string argumentsJson, CancellationToken cancellationToken)
+    public async Task<string?> CallAsync(string interfaceName, string key, string method, string argumentsJson, CancellationToken cancellationToken)
     {
         var contract = catalog.Find(interfaceName);
         var reference = _references.GetOrAdd(contract, CreateReferenceFactory);

@@ -6,12 +6,13 @@ namespace Deror.PyHost.Embedding;
 /// <summary>One grain call as Python asked for it, with its optional time limit.</summary>
 internal readonly record struct GrainCall(string Interface, string Key, string Method, string ArgumentsJson, TimeSpan? Timeout)
 {
-    public async Task<string?> RunAsync(GrainCaller grains, CancellationToken cancellationToken)
+    public Task<string?> RunAsync(GrainCaller grains, CancellationToken cancellationToken)
+        => Timeout is { } timeout
+            ? RunAsync(grains, timeout, cancellationToken)
+            : grains.CallAsync(Interface, Key, Method, ArgumentsJson, cancellationToken);
+
+    private async Task<string?> RunAsync(GrainCaller grains, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (Timeout is not { } timeout)
-        {
-            return await grains.CallAsync(Interface, Key, Method, ArgumentsJson, cancellationToken).ConfigureAwait(false);
-        }
         using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var call = grains.CallAsync(Interface, Key, Method, ArgumentsJson, limited.Token);
         try
