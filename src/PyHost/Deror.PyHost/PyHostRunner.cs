@@ -21,6 +21,7 @@ internal static class PyHostRunner
         var services = new DerorModuleServices(
             connection,
             new GrainCaller(connection, GrainInterfaceCatalog.Default, JsonMethodInvoker.Shared),
+            new ClusterManagerCaller(connection, JsonMethodInvoker.Shared),
             new AsyncCalls(loggers.CreateLogger<AsyncCalls>()),
             new ConsoleRebinding());
         var python = PythonInterpreter.Start(options, services);

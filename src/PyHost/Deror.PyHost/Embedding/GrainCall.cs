@@ -3,18 +3,25 @@ using Deror.PyHost.Cluster;
 
 namespace Deror.PyHost.Embedding;
 
-/// <summary>One grain call as Python asked for it, with its optional time limit.</summary>
-internal readonly record struct GrainCall(string Interface, string Key, string Method, string ArgumentsJson, TimeSpan? Timeout)
+/// <summary>
+/// One call as Python asked for it, with its optional time limit: a grain method (<see cref="Interface"/> and
+/// <see cref="Key"/>), or with <see cref="Interface"/> null a ClusterManager method (cluster id in <see cref="Key"/>,
+/// <see cref="TaskId"/> for a task's).
+/// </summary>
+internal readonly record struct GrainCall(string? Interface, string Key, string? TaskId, string Method, string ArgumentsJson, TimeSpan? Timeout)
 {
-    public Task<string?> RunAsync(GrainCaller grains, CancellationToken cancellationToken)
-        => Timeout is { } timeout
-            ? RunAsync(grains, timeout, cancellationToken)
-            : grains.CallAsync(Interface, Key, Method, ArgumentsJson, cancellationToken);
+    public Task<string?> RunAsync(DerorModuleServices services, CancellationToken cancellationToken)
+        => Timeout is { } timeout ? RunAsync(services, timeout, cancellationToken) : Start(services, cancellationToken);
 
-    private async Task<string?> RunAsync(GrainCaller grains, TimeSpan timeout, CancellationToken cancellationToken)
+    private Task<string?> Start(DerorModuleServices services, CancellationToken cancellationToken)
+        => Interface is null
+            ? services.Managers.CallAsync(Key, TaskId, Method, ArgumentsJson, cancellationToken)
+            : services.Grains.CallAsync(Interface, Key, Method, ArgumentsJson, cancellationToken);
+
+    private async Task<string?> RunAsync(DerorModuleServices services, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var call = grains.CallAsync(Interface, Key, Method, ArgumentsJson, limited.Token);
+        var call = Start(services, limited.Token);
         try
         {
             return await call.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -23,7 +30,7 @@ internal readonly record struct GrainCall(string Interface, string Key, string M
         {
             await limited.CancelAsync().ConfigureAwait(false);
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{Interface}.{Method} on '{Key}' did not complete within {timeout.TotalSeconds:0.###} s."));
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{Interface ?? "ClusterManager"}.{Method} on '{TaskId ?? Key}' did not complete within {timeout.TotalSeconds:0.###} s."));
         }
     }
 }

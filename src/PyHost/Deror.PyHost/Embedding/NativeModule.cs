@@ -36,6 +36,8 @@ internal static unsafe class NativeModule
             ("disconnect", (nint)(delegate* unmanaged<nint, nint, nint>)&Disconnect, Py.MethNoArgs, "disconnect()"),
             ("call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Call, Py.MethFastCall, "call(interface, key, method, args_json, timeout) -> str"),
             ("call_async", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&CallAsync, Py.MethFastCall, "call_async(interface, key, method, args_json, timeout, callback) -> int"),
+            ("manager_call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&ManagerCall, Py.MethFastCall, "manager_call(cluster_id, task_id, method, args_json, timeout) -> str"),
+            ("manager_call_async", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&ManagerCallAsync, Py.MethFastCall, "manager_call_async(cluster_id, task_id, method, args_json, timeout, callback) -> int"),
             ("cancel", (nint)(delegate* unmanaged<nint, nint, nint>)&Cancel, Py.MethO, "cancel(handle): cancels a call started with call_async."),
             ("interfaces", (nint)(delegate* unmanaged<nint, nint, nint>)&Interfaces, Py.MethNoArgs, "interfaces() -> list[str]"),
             ("rebind_console", (nint)(delegate* unmanaged<nint, nint, nint>)&RebindConsole, Py.MethNoArgs, "rebind_console(): .NET console output to the current fds 1 and 2."),
@@ -115,17 +117,30 @@ internal static unsafe class NativeModule
 
     [UnmanagedCallersOnly]
     private static nint Call(nint self, nint* args, nint count) => Guard(() =>
-        TryReadCall(args, count, 5, out var call) ? Block(ct => call.RunAsync(Services.Grains, ct)) : 0);
+        TryReadGrainCall(args, count, 5, out var call) ? Block(ct => call.RunAsync(Services, ct)) : 0);
 
     [UnmanagedCallersOnly]
     private static nint CallAsync(nint self, nint* args, nint count) => Guard(() =>
     {
-        if (!TryReadCall(args, count, 6, out var call))
+        if (!TryReadGrainCall(args, count, 6, out var call))
         {
             return 0;
         }
-        var id = Services.AsyncCalls.Start(ct => call.RunAsync(Services.Grains, ct), args[5]);
-        return Py.PyLong_FromLongLong(id);
+        return Py.PyLong_FromLongLong(Services.AsyncCalls.Start(ct => call.RunAsync(Services, ct), args[5]));
+    });
+
+    [UnmanagedCallersOnly]
+    private static nint ManagerCall(nint self, nint* args, nint count) => Guard(() =>
+        TryReadManagerCall(args, count, 5, out var call) ? Block(ct => call.RunAsync(Services, ct)) : 0);
+
+    [UnmanagedCallersOnly]
+    private static nint ManagerCallAsync(nint self, nint* args, nint count) => Guard(() =>
+    {
+        if (!TryReadManagerCall(args, count, 6, out var call))
+        {
+            return 0;
+        }
+        return Py.PyLong_FromLongLong(Services.AsyncCalls.Start(ct => call.RunAsync(Services, ct), args[5]));
     });
 
     [UnmanagedCallersOnly]
@@ -181,7 +196,7 @@ internal static unsafe class NativeModule
         return PythonErrors.Raise(task.Exception ?? (Exception)new OperationCanceledException("The call was cancelled."));
     }
 
-    private static bool TryReadCall(nint* args, nint count, int expected, out GrainCall call)
+    private static bool TryReadGrainCall(nint* args, nint count, int expected, out GrainCall call)
     {
         call = default;
         if (count != expected)
@@ -194,7 +209,24 @@ internal static unsafe class NativeModule
         {
             return false;
         }
-        call = new GrainCall(contract, key, method, arguments, timeout);
+        call = new GrainCall(contract, key, null, method, arguments, timeout);
+        return true;
+    }
+
+    private static bool TryReadManagerCall(nint* args, nint count, int expected, out GrainCall call)
+    {
+        call = default;
+        if (count != expected)
+        {
+            TypeError($"expected {expected} arguments ({count} given)");
+            return false;
+        }
+        if (Py.ReadString(args[0]) is not { } clusterId || !TryOptionalString(args[1], out var taskId) || Py.ReadString(args[2]) is not { } method
+            || Py.ReadString(args[3]) is not { } arguments || !TryOptionalSeconds(args[4], out var timeout))
+        {
+            return false;
+        }
+        call = new GrainCall(null, clusterId, taskId, method, arguments, timeout);
         return true;
     }
 

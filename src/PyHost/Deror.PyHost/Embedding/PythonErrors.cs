@@ -94,7 +94,7 @@ internal static class PythonErrors
         _ when dotnetType.Contains("NotFound", StringComparison.Ordinal) => Kind.NotFound,
         _ when dotnetType.Contains("Timeout", StringComparison.Ordinal) => Kind.Timeout,
         _ when dotnetType.Contains("InvalidState", StringComparison.Ordinal) || dotnetType.Contains("InvalidOperation", StringComparison.Ordinal) => Kind.InvalidState,
-        _ when dotnetType.Contains("Argument", StringComparison.Ordinal) => Kind.InvalidArgument,
+        _ when dotnetType.Contains("Argument", StringComparison.Ordinal) || dotnetType.Contains("InvalidSpec", StringComparison.Ordinal) => Kind.InvalidArgument,
         _ => Kind.Base,
     };
 

@@ -10,10 +10,14 @@ Jupyter interrupt) cancels a call within about a second.
     greeter.say_hello("me")                      # {'text': 'Hello, me! ...', 'count': 1, 'at': '...'}
     await greeter.say_hello.call_async("me")     # in a notebook or coroutine
 
+    cluster = deror.ClusterManager("exo-cluster-01")   # the domain API: health, nodes, maintenance, tasks
+    cluster.health_check()
+
 Failures raise :class:`DerorError` subclasses carrying the .NET message.
 """
 
 from .client import connect, disconnect, interfaces
+from .cluster import ClusterManager, Task
 from .errors import (
     ConnectionError,
     DerorError,
@@ -25,6 +29,8 @@ from .errors import (
 from .grains import Grain, GrainMethod, grain
 
 __all__ = [
+    "ClusterManager",
+    "Task",
     "ConnectionError",
     "DerorError",
     "Grain",

@@ -12,6 +12,19 @@ def call(interface, key, method, args, kwargs, timeout):
 
 
 async def call_async(interface, key, method, args, kwargs, timeout):
+    return await _awaitable(_deror.call_async, interface, key, method, _json.dumps_arguments(args, kwargs), timeout)
+
+
+def manager_call(cluster_id, task_id, method, args, kwargs, timeout=None):
+    return _json.loads(_deror.manager_call(cluster_id, task_id, method, _json.dumps_arguments(args, kwargs), timeout))
+
+
+async def manager_call_async(cluster_id, task_id, method, args, kwargs, timeout=None):
+    return await _awaitable(_deror.manager_call_async, cluster_id, task_id, method, _json.dumps_arguments(args, kwargs), timeout)
+
+
+async def _awaitable(start, *args):
+    """Starts a native call that reports back on a .NET thread; awaits it on the running loop."""
     loop = asyncio.get_running_loop()
     future = loop.create_future()
 
@@ -21,7 +34,7 @@ async def call_async(interface, key, method, args, kwargs, timeout):
         except RuntimeError:
             pass  # the loop has closed; nobody waits any more
 
-    handle = _deror.call_async(interface, key, method, _json.dumps_arguments(args, kwargs), timeout, completed)
+    handle = start(*args, completed)
     try:
         return await future
     except asyncio.CancelledError:
