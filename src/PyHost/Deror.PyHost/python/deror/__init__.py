@@ -27,6 +27,7 @@ from .errors import (
     TimeoutError,
 )
 from .grains import Grain, GrainMethod, grain
+from .records import table
 
 __all__ = [
     "ClusterManager",
@@ -43,4 +44,5 @@ __all__ = [
     "disconnect",
     "grain",
     "interfaces",
+    "table",
 ]
