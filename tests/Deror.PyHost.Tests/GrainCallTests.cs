@@ -55,7 +55,8 @@ public sealed class GrainCallTests(HelloCluster cluster) : IClassFixture<HelloCl
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.StandardOutput.Split('\n');
         Assert.StartsWith("grain | InvalidArgumentError | True | System.ArgumentException | The value cannot be an empty string or composed entirely of whitespace.", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("interface | NotFoundError | True | Deror.PyHost.Cluster.GrainMemberNotFoundException | No grain interface named 'INoSuchGrain'. Known interfaces: Deror.Grains.IHelloGrain", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("interface | NotFoundError | True | Deror.PyHost.Cluster.GrainMemberNotFoundException | No grain interface named 'INoSuchGrain'. Known interfaces: ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Deror.Grains.IHelloGrain", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("method | NotFoundError | True | Deror.PyHost.Cluster.GrainMemberNotFoundException | IHelloGrain has no method 'fly'. Its methods: GetGreetingCount, SayHello.", lines[2], StringComparison.Ordinal);
         Assert.StartsWith("arguments | TypeError | False | Deror.PyHost.Cluster.PythonArgumentException | Argument 'from' of IHelloGrain.SayHello must be String:", lines[3], StringComparison.Ordinal);
         Assert.StartsWith("arity | TypeError | False | Deror.PyHost.Cluster.PythonArgumentException | IHelloGrain.SayHello does not take 2 positional argument(s): SayHello(from: String)", lines[4], StringComparison.Ordinal);
