@@ -28,28 +28,33 @@ public sealed class PostgresEventLogTests : IDisposable
     [Fact]
     public async Task GroupsOverSeveralStreamsFromSeveralInstancesDoNotDeadlock()
     {
-        // Each group locks the counter rows of its streams; opposite orders in two groups would deadlock.
-        var stores = new[] { Store(_scope.Id), Store(_scope.Id) };
-        var streams = new[] { "a", "b", "c" };
+        // A group locks the counter rows of all its streams until it commits: two groups taking them in opposite
+        // orders would deadlock. The appenders of one instance are spread over the streams, so its groups mix them.
+        const int Instances = 4;
+        const int Appenders = 32;
+        const int AppendsEach = 25;
+        var stores = Enumerable.Range(0, Instances).Select(_ => Store(_scope.Id)).ToArray();
+        var streams = new[] { "a", "b", "c", "d" };
 
-        await TestGrains.RaceAsync(24, async i =>
+        await TestGrains.RaceAsync(Appenders, async i =>
         {
-            for (var n = 0; n < 20; n++)
+            for (var n = 0; n < AppendsEach; n++)
             {
-                var stream = streams[(i + (i % 2 == 0 ? n : streams.Length - (n % streams.Length))) % streams.Length];
-                await stores[i % 2].AppendAsync(stream, [new NewEvent("e", $"appender-{i}", DateTimeOffset.UnixEpoch, "{}")]);
+                var stream = streams[((i / Instances) + n) % streams.Length];
+                await stores[i % Instances].AppendAsync(stream, [new NewEvent("e", $"appender-{i}", DateTimeOffset.UnixEpoch, "{}")]);
             }
             return i;
         });
 
         var reader = Store(_scope.Id);
-        var counts = await Task.WhenAll(streams.Select(stream => reader.GetLastSequenceAsync(stream)));
-        Assert.Equal(24 * 20, counts.Sum());
+        long total = 0;
         foreach (var stream in streams)
         {
             var last = await reader.GetLastSequenceAsync(stream);
             Assert.Equal(Enumerable.Range(1, (int)last).Select(s => (long)s), (await reader.ReadAsync(stream, 0, 1000)).Select(e => e.Sequence));
+            total += last;
         }
+        Assert.Equal(Appenders * AppendsEach, total);
     }
 
     [Fact]
