@@ -42,6 +42,39 @@ public sealed class SqliteSharedEventLogFileTests : IDisposable
     }
 
     [Fact]
+    public async Task AGroupThatCannotCommitFailsItsCallersAndAppendsNothing()
+    {
+        var store = Store(new SqliteStorageOptions { DatabasePath = _file.Path, BusyTimeout = TimeSpan.FromMilliseconds(200) });
+        await store.AppendAsync("tasks", [Event("before")]);
+        await using (var blocker = new SqliteConnection($"Data Source={_file.Path};Pooling=False"))
+        {
+            // Another process holding the write lock past the busy timeout.
+            await blocker.OpenAsync();
+            using var transaction = blocker.BeginTransaction(deferred: false);
+
+            var failures = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => Assert.ThrowsAsync<SqliteException>(() => store.AppendAsync("tasks", [Event($"lost-{i}")]))));
+
+            Assert.All(failures, failure => Assert.Equal(5, failure.SqliteErrorCode)); // SQLITE_BUSY
+        }
+
+        Assert.Equal(2, await store.AppendAsync("tasks", [Event("after")]));
+        Assert.Equal(["before", "after"], (await store.ReadAsync("tasks", 0, 10)).Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task DisposingCommitsWhatIsQueuedAndRefusesLaterAppends()
+    {
+        var store = new SqliteEventLogStore(_file.Options, "shared", NullLoggerFactory.Instance);
+        var queued = Enumerable.Range(0, 50).Select(i => store.AppendAsync("tasks", [Event($"{i}")])).ToArray();
+
+        store.Dispose();
+
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i).Order(), (await Task.WhenAll(queued)).Order());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AppendAsync("tasks", [Event("late")]));
+        Assert.Equal(50, await Store(_file.Options).GetLastSequenceAsync("tasks"));
+    }
+
+    [Fact]
     public async Task AVersionTwoFileGetsTheEventLogTables()
     {
         var before = Store(_file.Options);
@@ -59,6 +92,8 @@ public sealed class SqliteSharedEventLogFileTests : IDisposable
         Assert.Equal(1, await after.AppendAsync("tasks", [new NewEvent("e", "s", DateTimeOffset.UnixEpoch, "{}")]));
         Assert.Single(await after.ReadAsync("tasks", 0, 10));
     }
+
+    private static NewEvent Event(string data) => new("e", "s", DateTimeOffset.UnixEpoch, data);
 
     private SqliteEventLogStore Store(SqliteStorageOptions options, string clusterId = "shared")
         => _file.Track(new SqliteEventLogStore(options, clusterId, NullLoggerFactory.Instance));
