@@ -35,6 +35,7 @@ internal sealed partial class MembershipAgent(
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _refreshNow = new(0);
     private IGrainFactory? _grainFactory;
+    private FreshRead? _freshRead;
     private Task _loops = Task.CompletedTask;
     private volatile bool _declaredDead;
 
@@ -111,6 +112,13 @@ internal sealed partial class MembershipAgent(
             _refreshNow.Release();
         }
     }
+
+    /// <summary>
+    /// Makes this silo's view at least as new as the table was when called (a fence: whoever acts on ring
+    /// ownership after this knows every change written before). Concurrent callers share table reads.
+    /// </summary>
+    public Task EnsureCurrentViewAsync()
+        => LazyInitializer.EnsureInitialized(ref _freshRead, () => new FreshRead(() => RefreshAsync(_stopping.Token))).RunAsync();
 
     /// <summary>Reads the table, installs it if newer, and stops this silo if the table says it is dead.</summary>
     public async Task<MembershipTableSnapshot> RefreshAsync(CancellationToken cancellationToken)
