@@ -91,7 +91,17 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             o.TableRefreshInterval = TimeSpan.FromMilliseconds(250);
         });
         var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // Stop what did start (listeners, membership) so a silo that failed to join leaves nothing running.
+            await host.StopAsync().ConfigureAwait(false);
+            host.Dispose();
+            throw;
+        }
         var handle = new InProcessSiloHandle(
             host,
             host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress,

@@ -27,4 +27,26 @@ public sealed class SiloRestartTests
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => cluster.GrainFactory.GetGrain<ICallGrain>($"restart-{i}-{Guid.NewGuid():N}").Echo("hi")));
         Assert.All(answers, a => Assert.Equal("hi", a));
     }
+
+    [Fact]
+    public async Task A_silo_whose_clock_went_back_cannot_join_as_an_older_generation_of_its_endpoint()
+    {
+        var clockBehind = false;
+        await using var cluster = await InProcessTestCluster.StartAsync(
+            o => o.ConfigureSilo(silo => silo.Services.AddSingleton<TimeProvider>(clockBehind ? new ShiftedClock(TimeSpan.FromHours(-1)) : TimeProvider.System)),
+            silos: 2);
+        var old = cluster.Silos[1];
+
+        clockBehind = true;
+        var error = await Assert.ThrowsAsync<DerorException>(() => cluster.RestartSiloAsync(old));
+
+        Assert.Contains($"already has generation {old.SiloAddress.Generation}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("clock", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The system clock, shifted: what a silo sees after its machine's clock was set back.</summary>
+    private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
+    }
 }
