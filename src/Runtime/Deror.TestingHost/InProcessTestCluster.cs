@@ -97,9 +97,7 @@ public sealed class InProcessTestCluster : IAsyncDisposable
         }
         catch
         {
-            // Stop what did start (listeners, membership) so a silo that failed to join leaves nothing running.
-            await host.StopAsync().ConfigureAwait(false);
-            host.Dispose();
+            await StopFailedHostAsync(host).ConfigureAwait(false);
             throw;
         }
         var handle = new InProcessSiloHandle(
@@ -108,6 +106,24 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             host.Services.GetRequiredService<Gateway>().Endpoint);
         _silos.Add(handle);
         return handle;
+    }
+
+    /// <summary>
+    /// Stops what did start of a silo that failed to start (its listeners, membership), so it leaves nothing running.
+    /// A failure to stop is not reported: the start failure is the error that matters, and stopping a host that
+    /// failed before its services were built can throw on its own.
+    /// </summary>
+    private static async Task StopFailedHostAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // See above: the caller rethrows the start failure.
+        }
+        host.Dispose();
     }
 
     /// <summary>Waits until every running silo sees exactly the running silos as active.</summary>
