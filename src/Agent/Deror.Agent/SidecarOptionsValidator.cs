@@ -43,7 +43,6 @@ internal sealed class SidecarOptionsValidator : IValidateOptions<SidecarOptions>
         var tasks = options.Tasks;
         Require(tasks.MaxLogBytes >= 1024, "Tasks:MaxLogBytes", "must be at least 1024");
         Require(tasks.KillGracePeriod >= TimeSpan.Zero, "Tasks:KillGracePeriod", "must not be negative");
-        Require(tasks.OutputFlushInterval > TimeSpan.Zero, "Tasks:OutputFlushInterval", "must be positive");
 
         Require(options.Drain.InferenceIdleTimeout >= TimeSpan.Zero, "Drain:InferenceIdleTimeout", "must not be negative");
         Require(options.Drain.PollInterval > TimeSpan.Zero, "Drain:PollInterval", "must be positive");

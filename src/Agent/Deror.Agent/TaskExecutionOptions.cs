@@ -14,7 +14,4 @@ public sealed class TaskExecutionOptions
 
     /// <summary>A cancelled process task's group gets SIGTERM, then SIGKILL after this long.</summary>
     public TimeSpan KillGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How often live output is sent to the task grain while a task runs.</summary>
-    public TimeSpan OutputFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
