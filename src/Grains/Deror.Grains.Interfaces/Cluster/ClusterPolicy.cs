@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
-
 namespace Deror.Grains;
 
-[JsonConverter(typeof(JsonStringEnumConverter<SchedulingPolicy>))]
 public enum SchedulingPolicy
 {
     /// <summary>Put each task on the node with the most free room.</summary>

@@ -6,21 +6,24 @@ namespace Deror.Grains;
 /// </summary>
 public interface IClusterGrain : IGrainWithStringKey
 {
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<ClusterHealth> GetHealth();
 
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<IReadOnlyList<NodeInfo>> GetNodes();
 
-    /// <summary>A node grain reports its latest state (on every heartbeat and transition).</summary>
+    /// <summary>A node grain reports its latest state (on every heartbeat and transition). One-way: never waits on the cluster.</summary>
+    [OneWay]
     Task NodeUpdated(NodeInfo node);
 
     /// <summary>
     /// Picks a node for a task and assigns it there (resource-aware, per the scheduling policy); null when no
     /// Healthy node has room now — the cluster calls the task back (<see cref="ITaskGrain.Reschedule"/>) when room frees.
     /// </summary>
+    [AlwaysInterleave]
     Task<string?> Schedule(string taskId, TaskAssignment assignment);
 
+    [AlwaysInterleave]
     Task<ClusterPolicy> GetPolicy();
 
     Task SetPolicy(ClusterPolicy policy);
@@ -35,7 +38,7 @@ public interface IClusterGrain : IGrainWithStringKey
     /// <summary>Starts maintenance (rolling, or one node); <see cref="InvalidOperationException"/> if one is running.</summary>
     Task<MaintenanceStatus> StartMaintenance(MaintenanceRequest request);
 
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<MaintenanceStatus?> GetMaintenance();
 
     Task<MaintenanceStatus?> CancelMaintenance();

@@ -17,7 +17,7 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<NodeDirective> WaitForDirective(long knownVersion, TimeSpan maxWait);
 
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<NodeInfo> GetInfo();
 
     /// <summary>Assigns a task; rejected unless the node is Healthy (or Degraded) and has room.</summary>
@@ -34,6 +34,9 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>The sidecar finished maintenance and started Exo again.</summary>
     Task ReportMaintained();
+
+    /// <summary>Asks this node's sidecar to place models through Exo (delivered once, with the next directive).</summary>
+    Task RequestPlacements(IReadOnlyList<ModelPlacement> placements);
 
     /// <summary>Called by the cluster grain when the node's sidecar has been silent too long.</summary>
     Task MarkSilent(string reason, bool dead);

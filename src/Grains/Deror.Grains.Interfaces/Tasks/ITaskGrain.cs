@@ -10,13 +10,13 @@ public interface ITaskGrain : IGrainWithStringKey
     /// Accepts the task (stored before this returns). Submitting again with the same spec returns the existing
     /// task; a different spec under the same id is rejected.
     /// </summary>
-    Task<TaskInfo> Submit(string clusterId, TaskSpec spec);
+    Task<TaskInfo> Submit(TaskSpec spec);
 
     /// <summary>The task; <see cref="TaskNotFoundException"/> if it was never submitted.</summary>
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<TaskInfo> GetInfo();
 
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<TaskLogs> GetLogs();
 
     /// <summary>Cancels a task that has not finished; <see cref="InvalidTaskStateException"/> naming the state if it has.</summary>
@@ -35,8 +35,11 @@ public interface ITaskGrain : IGrainWithStringKey
     Task ReportFinished(string node, int attempt, TaskOutcome outcome);
 
     /// <summary>The node running or holding this task was lost: the task goes back to Pending and is rescheduled.</summary>
+    /// <remarks>One-way: the cluster and node grains call it while busy themselves, and must not wait on a task.</remarks>
+    [OneWay]
     Task NodeLost(string node, string reason);
 
-    /// <summary>The task's node could not take it after all (e.g. draining): schedule it elsewhere.</summary>
+    /// <summary>Try scheduling again (room freed up, or the node could not take it after all).</summary>
+    [OneWay]
     Task Reschedule(string reason);
 }

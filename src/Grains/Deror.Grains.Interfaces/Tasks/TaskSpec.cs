@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace Deror.Grains;
 
 /// <summary>What kind of work a task is; exactly the matching part of <see cref="TaskSpec"/> is set.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TaskKind>))]
 public enum TaskKind
 {
     /// <summary>A container run through the node's Docker engine.</summary>

@@ -1,0 +1,21 @@
+using Deror.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Deror.Hosting;
+
+public static class DomainSiloBuilderExtensions
+{
+    /// <summary>
+    /// Hosts Deror's domain grains (cluster, node, task, task index, event feed) on this silo. Needs grain storage,
+    /// durable jobs, reminders and an event log from a store provider (e.g. <c>UseSqliteStorage</c>).
+    /// </summary>
+    public static ISiloBuilder AddDerorDomain(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddGrainAssembly(typeof(TaskGrain).Assembly);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<LifecycleLog>();
+        return silo;
+    }
+}
