@@ -64,7 +64,7 @@ public sealed class SessionProcessTests : IDisposable
         Assert.Equal(PosixSignal.Kill, endedBy);
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(700), $"SIGKILL came after {watch.Elapsed.TotalMilliseconds:0} ms, before both waits passed");
         Assert.Equal(128 + 9, process.ExitCode);
-        Assert.False(PosixProcesses.GroupExists(process.Pid));
+        Assert.Empty(TestEnvironment.LiveGroupMembers(process.Pid));
     }
 
     [Fact]

@@ -80,4 +80,34 @@ public sealed class TestEnvironment : IDisposable
         await WaitUntil(() => File.Exists(path) && new FileInfo(path).Length > 0, $"file {path}", timeout);
         return await File.ReadAllTextAsync(path);
     }
+
+    /// <summary>
+    /// Live (non-zombie) processes in the group <paramref name="pgid"/>, from /proc. Killed members may linger as
+    /// zombies until init reaps them, so kill(-pgid, 0) alone cannot tell whether a group is gone.
+    /// </summary>
+    public static IReadOnlyList<int> LiveGroupMembers(int pgid)
+    {
+        var members = new List<int>();
+        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                // "pid (comm) state ppid pgrp ...": fields after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == pgid)
+                {
+                    members.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return members;
+    }
 }

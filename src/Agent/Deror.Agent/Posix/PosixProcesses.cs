@@ -19,9 +19,6 @@ public static partial class PosixProcesses
     /// <summary>Whether a process with this id exists (it may belong to another user, or be a zombie).</summary>
     public static bool Exists(int pid) => kill(ValidPid(pid), 0) == 0 || Marshal.GetLastPInvokeError() != Esrch;
 
-    /// <summary>Whether any process of the group <paramref name="pgid"/> is left.</summary>
-    public static bool GroupExists(int pgid) => kill(-ValidPid(pgid), 0) == 0 || Marshal.GetLastPInvokeError() != Esrch;
-
     /// <summary>The process group of <paramref name="pid"/>, or null when the process is gone.</summary>
     public static int? GetProcessGroup(int pid)
     {
