@@ -8,6 +8,9 @@ internal static partial class PostgresLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Deror storage schema version {Version} in PostgreSQL schema '{Schema}' of database '{Database}'")]
     public static partial void SchemaCreated(ILogger logger, string schema, string? database, int version);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upgraded Deror storage schema in PostgreSQL schema '{Schema}' of database '{Database}' from version {FromVersion} to {ToVersion}")]
+    public static partial void SchemaUpgraded(ILogger logger, string schema, string? database, int fromVersion, int toVersion);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Etag conflict on state '{StateName}' of grain {GrainId}: stored {StoredEtag}, expected {ExpectedEtag}")]
     public static partial void StateEtagConflict(ILogger logger, string stateName, GrainId grainId, string? storedEtag, string? expectedEtag);
 

@@ -4,12 +4,13 @@ using Npgsql;
 namespace Deror.Persistence.Postgres;
 
 /// <summary>
-/// The tables of all five providers. Created idempotently on first use; the version row lets a later build
+/// The tables of all providers. Created idempotently on first use; the version row lets a later build
 /// migrate an older schema and stops an older build from writing to a newer one.
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int CurrentVersion = 1;
+    /// <summary>1: state, reminders, jobs, membership, the grain directory. 2: adds the event log.</summary>
+    public const int CurrentVersion = 2;
 
     // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog (unique violation on pg_type), so creators
     // serialize on one transaction-scoped advisory lock; the key is arbitrary but fixed ("deror" in ASCII).
@@ -18,6 +19,8 @@ internal static class PostgresSchema
     // One sequence for the whole schema: every write takes the next value as its etag, so an etag is never reused,
     // not even by a row deleted and created again. Grain hashes are uints, stored exactly in bigint columns.
     // Times are UTC ticks (bigint): timestamptz keeps only microseconds and would not round-trip a DateTimeOffset.
+    // An event stream's counter row outlives trims (numbering goes on) and is locked by every append to the stream
+    // until it commits, so appends commit, and become visible, in sequence order.
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS deror_schema (
             id integer PRIMARY KEY CHECK (id = 1),
@@ -77,9 +80,26 @@ internal static class PostgresSchema
             membership_version integer NOT NULL,
             PRIMARY KEY (cluster_id, grain_id));
         CREATE INDEX IF NOT EXISTS ix_deror_grain_directory_silo ON deror_grain_directory (cluster_id, silo_address);
+        CREATE TABLE IF NOT EXISTS deror_event_streams (
+            cluster_id text NOT NULL,
+            stream text NOT NULL,
+            last_sequence bigint NOT NULL,
+            PRIMARY KEY (cluster_id, stream));
+        CREATE TABLE IF NOT EXISTS deror_events (
+            cluster_id text NOT NULL,
+            stream text NOT NULL,
+            sequence bigint NOT NULL,
+            type text NOT NULL,
+            subject text NOT NULL,
+            timestamp_utc_ticks bigint NOT NULL,
+            data text NOT NULL,
+            PRIMARY KEY (cluster_id, stream, sequence));
         """;
 
-    /// <summary>Creates the schema and its tables, or checks their version, in one transaction.</summary>
+    /// <summary>
+    /// Creates the schema and its tables, or upgrades them, in one transaction. Every table is created with IF NOT
+    /// EXISTS, so running the script on an older schema adds exactly what it lacks.
+    /// </summary>
     public static async Task EnsureCreatedAsync(NpgsqlConnection connection, string schema, ILogger logger, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -105,6 +125,13 @@ internal static class PostgresSchema
         {
             throw new InvalidOperationException(
                 $"The PostgreSQL schema '{schema}' has Deror schema version {stored}, newer than this build supports ({CurrentVersion}). Upgrade the silo.");
+        }
+        else if ((int)stored < CurrentVersion)
+        {
+            version.CommandText = "UPDATE deror_schema SET version = @version WHERE id = 1;";
+            version.Parameters.AddWithValue("version", CurrentVersion);
+            await version.ExecuteNonQueryAsync(cancellationToken);
+            PostgresLog.SchemaUpgraded(logger, schema, connection.Database, (int)stored, CurrentVersion);
         }
         await transaction.CommitAsync(cancellationToken);
     }

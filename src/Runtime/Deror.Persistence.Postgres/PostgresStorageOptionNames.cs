@@ -10,6 +10,8 @@ public static class PostgresStorageOptionNames
 
     public const string DurableJobs = "Deror.DurableJobs";
 
+    public const string EventLog = "Deror.EventLog";
+
     public const string Membership = "Deror.Membership";
 
     public const string GrainDirectory = "Deror.GrainDirectory";

@@ -11,14 +11,14 @@ namespace Deror.Hosting;
 /// <summary>
 /// Registers the PostgreSQL providers. Grain storage is a keyed <see cref="IGrainStorage"/> singleton (key = provider
 /// name); the others are plain singletons. State, reminders and jobs are keyed by <see cref="SiloOptions.ServiceId"/>,
-/// membership and the directory by <see cref="SiloOptions.ClusterId"/>. Registering again replaces the earlier
+/// the event log, membership and the directory by <see cref="SiloOptions.ClusterId"/>. Registering again replaces the earlier
 /// registration and its options. Options are validated when the silo starts.
 /// </summary>
 public static class PostgresStorageSiloBuilderExtensions
 {
     /// <summary>
     /// Everything in the PostgreSQL database at <paramref name="connectionString"/>: grain state (the default provider),
-    /// reminders, durable jobs, cluster membership and the grain directory.
+    /// reminders, durable jobs, the event log, cluster membership and the grain directory.
     /// </summary>
     public static ISiloBuilder UsePostgresStorage(this ISiloBuilder silo, string connectionString)
     {
@@ -28,6 +28,7 @@ public static class PostgresStorageSiloBuilderExtensions
             .AddPostgresGrainStorage(GrainStorageNames.Default, Configure)
             .UsePostgresReminderService(Configure)
             .UsePostgresDurableJobs(Configure)
+            .UsePostgresEventLog(Configure)
             .UsePostgresMembershipTable(Configure)
             .UsePostgresGrainDirectory(Configure);
     }
@@ -58,6 +59,14 @@ public static class PostgresStorageSiloBuilderExtensions
         ConfigureOptions(silo.Services, PostgresStorageOptionNames.DurableJobs, configure);
         return silo.UseDurableJobs(services =>
             new PostgresDurableJobStore(OptionsNamed(services, PostgresStorageOptionNames.DurableJobs), Silo(services).ServiceId, services.GetRequiredService<ILoggerFactory>()));
+    }
+
+    public static ISiloBuilder UsePostgresEventLog(this ISiloBuilder silo, Action<PostgresStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ConfigureOptions(silo.Services, PostgresStorageOptionNames.EventLog, configure);
+        return silo.UseEventLog(services =>
+            new PostgresEventLogStore(OptionsNamed(services, PostgresStorageOptionNames.EventLog), Silo(services).ClusterId, services.GetRequiredService<ILoggerFactory>()));
     }
 
     public static ISiloBuilder UsePostgresMembershipTable(this ISiloBuilder silo, Action<PostgresStorageOptions> configure)

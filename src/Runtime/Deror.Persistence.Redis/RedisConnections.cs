@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Deror.Persistence.Redis;
 
-/// <summary>The silo's Redis connections: one per distinct configuration string, so all five providers configured alike share one.</summary>
+/// <summary>The silo's Redis connections: one per distinct configuration string, so all providers configured alike share one.</summary>
 internal sealed class RedisConnections(ILoggerFactory loggerFactory) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<RedisConnection>> _connections = new(StringComparer.Ordinal);

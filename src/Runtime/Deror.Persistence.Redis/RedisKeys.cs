@@ -5,7 +5,7 @@ namespace Deror.Persistence.Redis;
 
 /// <summary>
 /// The key layout. Service data (state, reminders, jobs) lives under <c>deror:svc:{serviceId}:</c>, cluster data
-/// (membership, directory) under <c>deror:cluster:{clusterId}:</c>. The braces are a Redis Cluster hash tag: all
+/// (membership, directory, event log) under <c>deror:cluster:{clusterId}:</c>. The braces are a Redis Cluster hash tag: all
 /// keys of one service or cluster sit in one slot, so the scripts that touch several of them stay valid there.
 /// </summary>
 internal sealed class RedisKeys
@@ -54,6 +54,12 @@ internal sealed class RedisKeys
 
     /// <summary>Prefix of the per-silo grain sets; the silo address follows it.</summary>
     public string SiloGrainsPrefix => _prefix + "silo-grains:";
+
+    /// <summary>Redis Stream of one event stream; each entry's id is <c>{sequence}-0</c>.</summary>
+    public RedisKey EventStream(string stream) => _prefix + "events:" + stream;
+
+    /// <summary>The last sequence handed out in one event stream (INCRBY); unlike the stream's entries, trims keep it.</summary>
+    public RedisKey EventCounter(string stream) => _prefix + "event-seq:" + stream;
 
     private static string Checked(string id)
     {

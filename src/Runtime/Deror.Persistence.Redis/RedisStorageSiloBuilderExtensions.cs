@@ -11,13 +11,13 @@ namespace Deror.Hosting;
 /// <summary>
 /// Registers the Redis providers. Grain storage is a keyed <see cref="IGrainStorage"/> singleton (key = provider
 /// name); the others are plain singletons. State, reminders and jobs are keyed by <see cref="SiloOptions.ServiceId"/>,
-/// membership and the directory by <see cref="SiloOptions.ClusterId"/>. Providers with the same configuration string
+/// the event log, membership and the directory by <see cref="SiloOptions.ClusterId"/>. Providers with the same configuration string
 /// share one connection. Registering again replaces the earlier registration and its options; options are validated
 /// when the silo starts. Redis must run with persistence (AOF) in production: see <see cref="RedisStorageOptions"/>.
 /// </summary>
 public static class RedisStorageSiloBuilderExtensions
 {
-    /// <summary>All five providers on the Redis at <paramref name="configuration"/>; state is the default provider.</summary>
+    /// <summary>All providers, the event log included, on the Redis at <paramref name="configuration"/>; state is the default provider.</summary>
     public static ISiloBuilder UseRedisStorage(this ISiloBuilder silo, string configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -25,6 +25,7 @@ public static class RedisStorageSiloBuilderExtensions
             .AddRedisGrainStorage(GrainStorageNames.Default, options => options.Configuration = configuration)
             .UseRedisReminderService(options => options.Configuration = configuration)
             .UseRedisDurableJobs(options => options.Configuration = configuration)
+            .UseRedisEventLog(options => options.Configuration = configuration)
             .UseRedisMembershipTable(options => options.Configuration = configuration)
             .UseRedisGrainDirectory(options => options.Configuration = configuration);
     }
@@ -52,6 +53,14 @@ public static class RedisStorageSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ConfigureOptions(silo.Services, RedisStorageOptionNames.DurableJobs, configure);
         return silo.UseDurableJobs(services => new RedisDurableJobStore(Connection(services, RedisStorageOptionNames.DurableJobs), Silo(services).ServiceId, Loggers(services)));
+    }
+
+    /// <summary>The event streams of this silo's cluster as Redis Streams.</summary>
+    public static ISiloBuilder UseRedisEventLog(this ISiloBuilder silo, Action<RedisStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ConfigureOptions(silo.Services, RedisStorageOptionNames.EventLog, configure);
+        return silo.UseEventLog(services => new RedisEventLogStore(Connection(services, RedisStorageOptionNames.EventLog), Silo(services).ClusterId, Loggers(services)));
     }
 
     public static ISiloBuilder UseRedisMembershipTable(this ISiloBuilder silo, Action<RedisStorageOptions> configure)

@@ -9,12 +9,13 @@ namespace Deror.Persistence.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    /// <summary>1: grain state, reminders, jobs. 2: adds membership and the grain directory.</summary>
-    public const int CurrentVersion = 2;
+    /// <summary>1: grain state, reminders, jobs. 2: adds membership and the grain directory. 3: adds the event log.</summary>
+    public const int CurrentVersion = 3;
 
     // One sequence for the whole file: every write takes the next value as its etag, so an etag is never
     // reused, not even by a row that is deleted and created again (an old writer cannot hit it by accident).
     // Grain hashes are uints stored as INTEGER 0..2^32-1, which SQLite's signed 64-bit integers hold exactly.
+    // An event stream's counter row outlives trims, so numbering goes on even after every event was trimmed.
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS deror_schema (
             id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -73,6 +74,20 @@ internal static class SqliteSchema
             membership_version INTEGER NOT NULL,
             PRIMARY KEY (cluster_id, grain_id)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_deror_grain_directory_silo ON deror_grain_directory (cluster_id, silo_address);
+        CREATE TABLE IF NOT EXISTS deror_event_streams (
+            cluster_id TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            PRIMARY KEY (cluster_id, stream)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS deror_events (
+            cluster_id TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            timestamp_utc_ticks INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (cluster_id, stream, sequence));
         """;
 
     /// <summary>

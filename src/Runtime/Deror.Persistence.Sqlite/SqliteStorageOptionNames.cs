@@ -10,6 +10,8 @@ public static class SqliteStorageOptionNames
 
     public const string DurableJobs = "Deror.DurableJobs";
 
+    public const string EventLog = "Deror.EventLog";
+
     /// <summary>The membership table and the grain directory (they share one store).</summary>
     public const string Clustering = "Deror.Clustering";
 

@@ -10,13 +10,13 @@ namespace Deror.Hosting;
 
 /// <summary>
 /// Registers the SQLite providers. Grain storage is a keyed <see cref="IGrainStorage"/> singleton (key = provider
-/// name); reminders, jobs, the membership table and the grain directory are plain singletons. Registering again
+/// name); reminders, jobs, the event log, the membership table and the grain directory are plain singletons. Registering again
 /// replaces the earlier registration and its options. Options are validated when the silo starts.
 /// </summary>
 public static class SqliteStorageSiloBuilderExtensions
 {
     /// <summary>
-    /// Grain state, reminders, durable jobs, membership and the grain directory all in the SQLite file at
+    /// Grain state, reminders, durable jobs, the event log, membership and the grain directory all in the SQLite file at
     /// <paramref name="databasePath"/>; state is the default provider.
     /// </summary>
     public static ISiloBuilder UseSqliteStorage(this ISiloBuilder silo, string databasePath)
@@ -26,6 +26,7 @@ public static class SqliteStorageSiloBuilderExtensions
             .AddSqliteGrainStorage(GrainStorageNames.Default, options => options.DatabasePath = databasePath)
             .UseSqliteReminderService(options => options.DatabasePath = databasePath)
             .UseSqliteDurableJobs(options => options.DatabasePath = databasePath)
+            .UseSqliteEventLog(options => options.DatabasePath = databasePath)
             .UseSqliteClustering(options => options.DatabasePath = databasePath);
     }
 
@@ -52,6 +53,14 @@ public static class SqliteStorageSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ConfigureOptions(silo.Services, SqliteStorageOptionNames.DurableJobs, configure);
         return silo.UseDurableJobs(services => new SqliteDurableJobStore(OptionsNamed(services, SqliteStorageOptionNames.DurableJobs), services.GetRequiredService<ILoggerFactory>()));
+    }
+
+    /// <summary>The event streams of this silo's cluster (<see cref="SiloOptions.ClusterId"/>) in the SQLite file.</summary>
+    public static ISiloBuilder UseSqliteEventLog(this ISiloBuilder silo, Action<SqliteStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ConfigureOptions(silo.Services, SqliteStorageOptionNames.EventLog, configure);
+        return silo.UseEventLog(services => new SqliteEventLogStore(OptionsNamed(services, SqliteStorageOptionNames.EventLog), ClusterIdOf(services), services.GetRequiredService<ILoggerFactory>()));
     }
 
     /// <summary>

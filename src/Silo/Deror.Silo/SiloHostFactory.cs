@@ -28,7 +28,7 @@ internal static class SiloHostFactory
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
         var store = "";
-        builder.UseDeror(silo => store = SiloStorageOptions.Apply(silo.AddGrainAssembly(typeof(HelloGrain).Assembly), builder.Configuration));
+        builder.UseDeror(silo => store = SiloStorageOptions.Apply(silo.AddGrainAssembly(typeof(HelloGrain).Assembly).AddDerorDomain(), builder.Configuration));
         builder.Services.AddHostedService(sp => new StorageAnnouncer(store, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
         return builder.Build();
     }

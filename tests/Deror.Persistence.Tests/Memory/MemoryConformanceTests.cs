@@ -32,3 +32,8 @@ public sealed class MemoryGrainDirectoryConformanceTests : GrainDirectoryConform
 
     protected override IGrainDirectory CreateDirectory(string clusterId) => _store.GetGrainDirectory(clusterId);
 }
+
+public sealed class MemoryEventLogStoreConformanceTests : EventLogStoreConformanceTests
+{
+    protected override IEventLogStore CreateStore() => new MemoryEventLogStore();
+}

@@ -66,3 +66,15 @@ public sealed class PostgresGrainDirectoryConformanceTests : GrainDirectoryConfo
 
     public void Dispose() => _scope.Dispose();
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEventLogStoreConformanceTests : EventLogStoreConformanceTests, IDisposable
+{
+    private readonly PostgresTestScope _scope;
+
+    public PostgresEventLogStoreConformanceTests(PostgresServerFixture server) => _scope = new PostgresTestScope(server);
+
+    protected override IEventLogStore CreateStore() => _scope.Track(new PostgresEventLogStore(_scope.Options, _scope.Id, NullLoggerFactory.Instance));
+
+    public void Dispose() => _scope.Dispose();
+}

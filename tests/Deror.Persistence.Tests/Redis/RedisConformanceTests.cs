@@ -40,3 +40,13 @@ public sealed class RedisGrainDirectoryConformanceTests : GrainDirectoryConforma
     protected override IGrainDirectory CreateDirectory(string clusterId)
         => new RedisGrainDirectory(RedisServerFixture.Shared.Connection, $"{_scope}-{clusterId}", NullLoggerFactory.Instance);
 }
+
+public sealed class RedisEventLogStoreConformanceTests : EventLogStoreConformanceTests, IDisposable
+{
+    private RedisEventLogStore? _store;
+
+    protected override IEventLogStore CreateStore()
+        => _store = new RedisEventLogStore(RedisServerFixture.Shared.Connection, RedisServerFixture.UniqueId(), NullLoggerFactory.Instance);
+
+    public void Dispose() => _store?.Dispose();
+}

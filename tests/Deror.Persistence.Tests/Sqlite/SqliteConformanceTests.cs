@@ -49,3 +49,12 @@ public sealed class SqliteGrainDirectoryConformanceTests : GrainDirectoryConform
 
     public void Dispose() => _file.Dispose();
 }
+
+public sealed class SqliteEventLogStoreConformanceTests : EventLogStoreConformanceTests, IDisposable
+{
+    private readonly TemporarySqliteFile _file = new();
+
+    protected override IEventLogStore CreateStore() => _file.Track(new SqliteEventLogStore(_file.Options, "cluster", NullLoggerFactory.Instance));
+
+    public void Dispose() => _file.Dispose();
+}

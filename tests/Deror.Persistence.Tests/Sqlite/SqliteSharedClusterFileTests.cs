@@ -98,7 +98,7 @@ public sealed class SqliteSharedClusterFileTests : IDisposable
         Assert.True(await table.InsertRowAsync(TestSilos.Entry(Silo), (await table.ReadAllAsync()).Version.Next()));
 
         await using var check = await OpenRawAsync();
-        Assert.Equal(2L, await ExecuteAsync(check, "SELECT version FROM deror_schema;"));
+        Assert.Equal(3L, await ExecuteAsync(check, "SELECT version FROM deror_schema;"));
         Assert.Equal(1L, await ExecuteAsync(check, "SELECT COUNT(*) FROM deror_grain_state;"));
         Assert.Equal(0L, await ExecuteAsync(check, "SELECT COUNT(*) FROM deror_grain_directory;"));
     }

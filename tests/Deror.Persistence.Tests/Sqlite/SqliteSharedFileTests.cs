@@ -105,7 +105,7 @@ public sealed class SqliteSharedFileTests : IDisposable
 
         await using var connection = await OpenRawAsync();
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode;"));
-        Assert.Equal(2L, await ScalarAsync(connection, "SELECT version FROM deror_schema;"));
+        Assert.Equal(3L, await ScalarAsync(connection, "SELECT version FROM deror_schema;"));
     }
 
     [Fact]

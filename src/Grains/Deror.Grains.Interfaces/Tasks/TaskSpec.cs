@@ -91,7 +91,10 @@ public sealed record TaskSpec
     /// <summary>Do not start before this time (deferred start).</summary>
     public DateTimeOffset? RunAt { get; init; }
 
-    /// <summary>A five-field cron expression (UTC): the task becomes a schedule that submits one run per occurrence.</summary>
+    /// <summary>
+    /// A cron expression (UTC; five fields, or six with seconds first): the task becomes a schedule that submits one run
+    /// per occurrence (run ids: the schedule's id, a dash and the occurrence as yyyyMMddHHmmss).
+    /// </summary>
     public string? Cron { get; init; }
 
     /// <summary>How many attempts in all (1 = no retries).</summary>

@@ -63,6 +63,15 @@ public sealed partial class ClusterGrain(
             S.KnownNodes.Add(node.Name);
             await state.WriteStateAsync();
         }
+        if (node.Status is NodeStatus.Maintenance or NodeStatus.Recovering
+            && S.Maintenance is { Phase: MaintenancePhase.Running } m
+            && m.Steps.Any(step => step.Node == node.Name && step.StartedAt is not null && !step.Done)
+            && !S.MaintenanceWentDown.Contains(node.Name))
+        {
+            // Remembered here, not in the sweep: a fast node can pass through Maintenance between two sweeps.
+            S.MaintenanceWentDown.Add(node.Name);
+            await state.WriteStateAsync();
+        }
         var roomFreed = previous is null || previous.Status != node.Status || node.Tasks.Count < previous.Tasks.Count;
         if (roomFreed && NodeLifecycle.TakesTasks(node.Status))
         {

@@ -257,7 +257,7 @@ public sealed partial class TaskGrain(
 
     private async Task StartCronRunAsync(DateTimeOffset occurrence)
     {
-        var runId = $"{Id}-{occurrence.UtcDateTime:yyyyMMddHHmm}";
+        var runId = $"{Id}-{occurrence.UtcDateTime:yyyyMMddHHmmss}";
         var runSpec = S.Spec with { Cron = null, RunAt = null, IdempotencyKey = null, Deduplicate = false, Name = $"{S.Spec.Name} @ {occurrence.UtcDateTime:u}" };
         // Idempotent by id: if this job runs twice, the second submit returns the first run.
         await GrainFactory.GetGrain<ITaskGrain>(runId).Submit(runSpec);

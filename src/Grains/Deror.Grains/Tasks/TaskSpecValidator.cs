@@ -46,9 +46,13 @@ public static class TaskSpecValidator
         }
     }
 
-    /// <summary>A five-field cron expression; <see cref="InvalidSpecException"/> if it is not one.</summary>
+    /// <summary>A five-field cron expression, or six fields with seconds first; <see cref="InvalidSpecException"/> if it is neither.</summary>
     public static CrontabSchedule ParseCron(string cron)
-        => CrontabSchedule.TryParse(cron) ?? throw new InvalidSpecException($"cron '{cron}' is not a valid five-field cron expression (minute hour day-of-month month day-of-week).");
+    {
+        var withSeconds = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6;
+        return CrontabSchedule.TryParse(cron, new CrontabSchedule.ParseOptions { IncludingSeconds = withSeconds })
+            ?? throw new InvalidSpecException($"cron '{cron}' is not a valid cron expression (minute hour day-of-month month day-of-week, optionally with seconds first).");
+    }
 
     private static void Require(bool condition, string field, string rule)
     {

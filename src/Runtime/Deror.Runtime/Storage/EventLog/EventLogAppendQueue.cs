@@ -1,0 +1,153 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Deror.Runtime.Storage;
+
+/// <summary>
+/// Group commit for an event log provider: concurrent appends queue here and one writer loop hands everything that
+/// is waiting to <c>commit</c> as one group (one transaction or round trip), so the cost of a commit is shared by
+/// every caller that arrived while the previous one ran. The provider's commit must apply a group atomically and in
+/// order, and return each append's last sequence; a failed commit fails every append of its group.
+/// </summary>
+public sealed partial class EventLogAppendQueue : IDisposable
+{
+    /// <summary>Events per group at most (a single larger append still commits alone, whole): bounds one commit's size.</summary>
+    public const int MaxEventsPerGroup = 4096;
+
+    private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<IReadOnlyList<EventLogAppend>, Task<IReadOnlyList<long>>> _commit;
+    private readonly ILogger _logger;
+    private readonly Task _writer;
+
+    public EventLogAppendQueue(Func<IReadOnlyList<EventLogAppend>, Task<IReadOnlyList<long>>> commit, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentNullException.ThrowIfNull(logger);
+        _commit = commit;
+        _logger = logger;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>
+    /// Queues an append and completes with its last sequence once its group is committed. Cancellation only takes
+    /// effect while the append still waits in the queue: once the writer has taken it, its outcome is reported.
+    /// </summary>
+    public Task<long> AppendAsync(string stream, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        EventLogArguments.ValidateAppend(stream, events);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<long>(cancellationToken);
+        }
+        // A copy: the caller may reuse its list before the group is committed.
+        var pending = new PendingAppend(new EventLogAppend(stream, [.. events]), cancellationToken);
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            pending.TryClaim();
+            throw new ObjectDisposedException(nameof(EventLogAppendQueue), "The event log store is disposed.");
+        }
+        return pending.Task;
+    }
+
+    /// <summary>Stops taking appends and waits until those already queued are committed.</summary>
+    public void Dispose()
+    {
+        _pending.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _pending.Reader;
+        var group = new List<PendingAppend>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var events = TakeGroup(reader, group);
+            if (group.Count > 0)
+            {
+                await CommitAsync(group, events).ConfigureAwait(false);
+                group.Clear();
+            }
+        }
+    }
+
+    private static int TakeGroup(ChannelReader<PendingAppend> reader, List<PendingAppend> group)
+    {
+        var events = 0;
+        while (reader.TryPeek(out var next) && (group.Count == 0 || events + next.Append.Events.Count <= MaxEventsPerGroup))
+        {
+            reader.TryRead(out _);
+            if (next.TryClaim())
+            {
+                group.Add(next);
+                events += next.Append.Events.Count;
+            }
+        }
+        return events;
+    }
+
+    private async Task CommitAsync(List<PendingAppend> group, int events)
+    {
+        try
+        {
+            var lastSequences = await _commit([.. group.Select(pending => pending.Append)]).ConfigureAwait(false);
+            if (lastSequences.Count != group.Count)
+            {
+                throw new InvalidOperationException($"The event log commit returned {lastSequences.Count} sequences for {group.Count} appends.");
+            }
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].TrySetResult(lastSequences[i]);
+            }
+        }
+        catch (Exception exception)
+        {
+            LogGroupCommitFailed(_logger, exception, group.Count, events);
+            foreach (var pending in group)
+            {
+                pending.TrySetException(exception);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appending {Events} events of {Appends} appends to the event log failed; none of them was appended")]
+    private static partial void LogGroupCommitFailed(ILogger logger, Exception exception, int appends, int events);
+
+    /// <summary>A queued append: the writer claims it, or its caller's cancellation does, whichever comes first.</summary>
+    private sealed class PendingAppend : TaskCompletionSource<long>
+    {
+        private const int Queued = 0;
+        private const int Claimed = 1;
+        private const int Canceled = 2;
+
+        private readonly CancellationTokenRegistration _registration;
+        private int _state;
+
+        public PendingAppend(EventLogAppend append, CancellationToken cancellationToken)
+            : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        {
+            Append = append;
+            _registration = cancellationToken.Register(static (state, token) => ((PendingAppend)state!).Cancel(token), this);
+        }
+
+        public EventLogAppend Append { get; }
+
+        public bool TryClaim()
+        {
+            if (Interlocked.CompareExchange(ref _state, Claimed, Queued) != Queued)
+            {
+                return false;
+            }
+            _registration.Dispose();
+            return true;
+        }
+
+        private void Cancel(CancellationToken token)
+        {
+            if (Interlocked.CompareExchange(ref _state, Canceled, Queued) == Queued)
+            {
+                TrySetCanceled(token);
+            }
+        }
+    }
+}
