@@ -62,7 +62,6 @@ internal sealed partial class SidecarAgent : ISiloLifecycleParticipant
         if (_exo is ExoSupervisor supervisor)
         {
             await supervisor.ShutdownAsync(cancellationToken).ConfigureAwait(false);
-            await supervisor.DisposeAsync().ConfigureAwait(false);
         }
         _stopping.Dispose();
         LogStopped(_logger, _options.NodeName);

@@ -28,6 +28,7 @@ public sealed partial class ExoSupervisor : IExoProcess, IAsyncDisposable
     private int _failedProbes;
     private ExoProcessStatus _status = ExoProcessStatus.Stopped;
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     public ExoSupervisor(ExoSupervisorOptions options, ILogger<ExoSupervisor> logger, TimeProvider clock)
     {
@@ -113,6 +114,10 @@ public sealed partial class ExoSupervisor : IExoProcess, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         (_process as IDisposable)?.Dispose();
