@@ -9,6 +9,8 @@ need() { [ -e "$2" ] || missing+=("$1"); }
 
 need redis-server /usr/bin/redis-server            # Redis provider tests and fault tests
 need postgresql-15 /usr/lib/postgresql/15/bin/postgres  # PostgreSQL provider tests and fault tests
+need docker.io /usr/sbin/dockerd                   # Docker client tests: a private dockerd with its own containerd (runc, CLI)
+need busybox-static /bin/busybox                   # the Docker tests' image, imported from a busybox root filesystem
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
