@@ -42,6 +42,7 @@ internal sealed class SidecarOptionsValidator : IValidateOptions<SidecarOptions>
 
         var tasks = options.Tasks;
         Require(tasks.MaxLogBytes >= 1024, "Tasks:MaxLogBytes", "must be at least 1024");
+        Require(!tasks.EnableContainers || Path.IsPathFullyQualified(tasks.DockerSocket), "Tasks:DockerSocket", "must be an absolute path when Tasks:EnableContainers is on");
         Require(tasks.KillGracePeriod >= TimeSpan.Zero, "Tasks:KillGracePeriod", "must not be negative");
 
         Require(options.Drain.InferenceIdleTimeout >= TimeSpan.Zero, "Drain:InferenceIdleTimeout", "must not be negative");

@@ -9,6 +9,12 @@ public sealed class TaskExecutionOptions
     /// <summary>Whether container tasks may run here (through the local Docker engine).</summary>
     public bool EnableContainers { get; set; } = true;
 
+    /// <summary>The Docker engine's unix socket.</summary>
+    public string DockerSocket { get; set; } = "/var/run/docker.sock";
+
+    /// <summary>The network containers join (<c>none</c>, <c>host</c>, <c>bridge</c>, a network name); null: the engine's default.</summary>
+    public string? ContainerNetwork { get; set; }
+
     /// <summary>How much of a task's output is kept: the last this many bytes.</summary>
     public int MaxLogBytes { get; set; } = 64 * 1024;
 

@@ -2,6 +2,7 @@ using Deror.Agent;
 using Deror.Agent.Execution;
 using Deror.Agent.Hosting;
 using Deror.Agent.Supervision;
+using Deror.Docker;
 using Deror.Exo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,13 @@ public static class SidecarSiloBuilderExtensions
         services.AddSingleton<ITaskExecutor>(sp => new ProcessTaskExecutor(sp.GetRequiredService<IOptions<SidecarOptions>>().Value.Tasks));
         services.AddSingleton<ITaskExecutor>(sp => new HandlerTaskExecutor(sp.GetServices<TaskHandlerRegistration>(), sp));
         services.AddSingleton<ITaskExecutor>(sp => new InferenceTaskExecutor(sp.GetRequiredService<ExoClient>()));
+        // The client connects only when used: with containers disabled the executor fails their tasks with the reason.
+        services.AddSingleton<ITaskExecutor>(sp =>
+        {
+            var tasks = sp.GetRequiredService<IOptions<SidecarOptions>>().Value.Tasks;
+            var docker = new DockerClient(new DockerClientOptions { SocketPath = tasks.DockerSocket }, sp.GetService<ILogger<DockerClient>>());
+            return new ContainerTaskExecutor(docker, tasks);
+        });
         services.AddSingleton(sp => new TaskExecutorSet(sp.GetServices<ITaskExecutor>()));
         services.AddSingleton<SidecarAgent>();
         services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<SidecarAgent>());
