@@ -78,4 +78,23 @@ public sealed class AgentEndToEndTests : IDisposable
         Assert.Equal(TaskState.Failed, failingInfo.State);
         Assert.Contains("No task handler named 'missing'", failingInfo.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Maintenance_drains_the_node_stops_Exo_runs_the_command_and_brings_the_node_back()
+    {
+        var marker = _env.PathOf("maintained");
+        var maintenance = _env.Script("maintain.sh", $"echo done > '{marker}'");
+        await using var cluster = await AgentCluster.StartAsync(_env, s => s.Maintenance.Command = maintenance);
+        var healthy = await cluster.WaitForNodeAsync(NodeStatus.Healthy);
+        var exoPid = _env.Track(cluster.ExoPid()!.Value);
+
+        await cluster.Manager.PerformMaintenanceAsync(AgentCluster.Node, minHealthy: 0);
+
+        var back = await cluster.WaitForNodeAsync(NodeStatus.Healthy, n => n.ExoNodeId != healthy.ExoNodeId);
+        _env.Track(cluster.ExoPid()!.Value);
+        Assert.True(File.Exists(marker));
+        Assert.False(AdoptedProcess.IsAlive(exoPid));
+        var path = back.History.SkipWhile(t => t.To != NodeStatus.Draining).Select(t => t.To).ToArray();
+        Assert.Equal([NodeStatus.Draining, NodeStatus.Maintenance, NodeStatus.Recovering, NodeStatus.Healthy], path);
+    }
 }
