@@ -22,7 +22,10 @@ internal sealed partial class ExternalExo(ILogger<ExternalExo> logger) : IExoPro
         return Task.CompletedTask;
     }
 
-    public void StartExo(string reason) => LogNotManaged(logger, "start", reason);
+    /// <summary>Whoever manages an external Exo keeps it running; there is nothing to start here.</summary>
+    public void StartExo(string reason)
+    {
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Exo is managed outside this sidecar; cannot {Action} it ({Reason})")]
     private static partial void LogNotManaged(ILogger logger, string action, string reason);
