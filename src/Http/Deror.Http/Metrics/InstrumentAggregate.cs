@@ -1,0 +1,100 @@
+using System.Diagnostics.Metrics;
+
+namespace Deror.Http.Metrics;
+
+/// <summary>Every series of one instrument, keyed by its tags. Thread-safe: measurements arrive on any thread.</summary>
+internal sealed class InstrumentAggregate
+{
+    /// <summary>OpenTelemetry's default histogram bounds (suits milliseconds), for instruments that advise none.</summary>
+    private static readonly double[] DefaultBounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+    private readonly Dictionary<string, MetricSeries> _series = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<double>? _bounds;
+
+    public InstrumentAggregate(Instrument instrument)
+    {
+        Instrument = instrument;
+        Kind = KindOf(instrument);
+        _bounds = Kind == MetricKind.Histogram ? AdvisedBounds(instrument) ?? DefaultBounds : null;
+    }
+
+    public Instrument Instrument { get; }
+
+    public MetricKind Kind { get; }
+
+    public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var labels = new List<KeyValuePair<string, string>>(tags.Length);
+        foreach (var tag in tags)
+        {
+            labels.Add(new(tag.Key, Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+        }
+        labels.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var key = string.Join('\u0001', labels.Select(l => l.Key + '\u0002' + l.Value));
+        lock (_series)
+        {
+            if (!_series.TryGetValue(key, out var series))
+            {
+                _series[key] = series = new MetricSeries(labels, _bounds);
+            }
+            switch (Kind)
+            {
+                case MetricKind.Counter or MetricKind.UpDownSum:
+                    series.Add(value);
+                    break;
+                case MetricKind.Histogram:
+                    series.Observe(value);
+                    break;
+                default:
+                    series.Set(value);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Forgets the series of an observable instrument before its callbacks report again, so vanished tag sets vanish.</summary>
+    public void ResetObserved()
+    {
+        if (Instrument.IsObservable)
+        {
+            lock (_series)
+            {
+                _series.Clear();
+            }
+        }
+    }
+
+    /// <summary>A consistent copy of the series, for rendering.</summary>
+    public IReadOnlyList<SeriesSnapshot> Snapshot()
+    {
+        lock (_series)
+        {
+            return _series.Values
+                .Select(s => new SeriesSnapshot(s.Labels, s.Value, s.Count, s.BucketBounds, s.BucketBounds is null ? null : s.CumulativeBucketCounts()))
+                .ToArray();
+        }
+    }
+
+    private static MetricKind KindOf(Instrument instrument)
+    {
+        var type = instrument.GetType();
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        return definition switch
+        {
+            _ when definition == typeof(Counter<>) => MetricKind.Counter,
+            _ when definition == typeof(UpDownCounter<>) => MetricKind.UpDownSum,
+            _ when definition == typeof(Histogram<>) => MetricKind.Histogram,
+            _ when definition == typeof(ObservableCounter<>) => MetricKind.ObservedCounter,
+            _ => MetricKind.Gauge,
+        };
+    }
+
+    private static IReadOnlyList<double>? AdvisedBounds(Instrument instrument) => instrument switch
+    {
+        Histogram<double> h => h.Advice?.HistogramBucketBoundaries?.ToArray(),
+        Histogram<float> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+        Histogram<long> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+        Histogram<int> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+        _ => null,
+    };
+}
