@@ -57,6 +57,7 @@ public static class DerorHttpServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OtlpExportOptions>, OtlpExportOptionsSetup>());
         services.AddOptions<OtlpExportOptions>().ValidateOnStart();
         services.AddHostedService<OtlpExport>();
+        services.AddHostedService<HttpAnnouncer>();
         return services;
     }
 
