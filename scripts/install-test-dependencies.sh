@@ -9,6 +9,7 @@ need() { [ -e "$2" ] || missing+=("$1"); }
 
 need redis-server /usr/bin/redis-server            # Redis provider tests and fault tests
 need postgresql-15 /usr/lib/postgresql/15/bin/postgres  # PostgreSQL provider tests and fault tests
+need chromium /usr/bin/chromium                    # dashboard browser tests (Playwright drives it; never `playwright install`)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
