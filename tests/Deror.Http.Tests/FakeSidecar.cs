@@ -4,7 +4,8 @@ namespace Deror.Http.Tests;
 
 /// <summary>
 /// Plays a node's sidecar against the real grains: heartbeats every 100 ms with a healthy Exo (or, with
-/// <see cref="ExoDown"/>, one that refuses connections) and runs assigned tasks with <see cref="Execute"/>. The real
+/// <see cref="ExoDown"/>, one that refuses connections), runs assigned tasks with <see cref="Execute"/> and follows the
+/// drain and maintenance protocol (stop Exo, report drained; start Exo, report maintained). The real
 /// agent is tested against real processes in its own project; this double makes every lifecycle edge deterministic.
 /// </summary>
 public sealed class FakeSidecar : IAsyncDisposable
@@ -13,6 +14,7 @@ public sealed class FakeSidecar : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<(string, int)> _started = [];
     private Task? _loop;
+    private bool _exoStopped;
 
     public FakeSidecar(IGrainFactory grains, string node)
     {
@@ -60,15 +62,26 @@ public sealed class FakeSidecar : IAsyncDisposable
     {
         ObservedAt = DateTimeOffset.UtcNow,
         Silo = "test",
-        Process = ExoProcessStatus.Running,
-        ExoNodeId = ExoDown ? null : "exo-" + Node,
-        ProbeError = ExoDown ? "connection refused" : null,
-        InTopology = !ExoDown,
+        Process = _exoStopped ? ExoProcessStatus.Stopped : ExoProcessStatus.Running,
+        ExoNodeId = ExoDown || _exoStopped ? null : "exo-" + Node,
+        ProbeError = ExoDown || _exoStopped ? "connection refused" : null,
+        InTopology = !ExoDown && !_exoStopped,
         Capacity = new NodeCapacity { CpuCores = 4, MemoryTotalBytes = 8L << 30, MemoryAvailableBytes = 8L << 30, Backends = ["MlxCpu"] },
     };
 
     private async Task RunAsync(NodeDirective directive)
     {
+        switch (directive.Mode)
+        {
+            case NodeMode.Drain:
+                _exoStopped = true;
+                await Grain.ReportDrained();
+                return;
+            case NodeMode.Maintain:
+                _exoStopped = false;
+                await Grain.ReportMaintained();
+                return;
+        }
         foreach (var assignment in directive.Tasks)
         {
             if (!_started.Add((assignment.TaskId, assignment.Attempt)))
