@@ -5,13 +5,20 @@ using Microsoft.Playwright;
 
 namespace Deror.Http.Tests;
 
-/// <summary>The dashboard in headless Chromium (Debian's, driven by Playwright) against a silo with three fake nodes.</summary>
+/// <summary>
+/// The dashboard in headless Chromium (Debian's, driven by Playwright) against a silo with three fake nodes. The silo
+/// has a token, so the dashboard's own changes (retry, cancel) need it entered.
+/// </summary>
 public sealed class DashboardTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
     private const float WaitMs = 20_000;
+    private const string Token = "dashboard-test-token-0123";
+    private const string Red = "rgb(217, 48, 37)";
+    private const string Green = "rgb(31, 157, 85)";
 
     private ApiSilo _silo = null!;
+    private HttpClient _api = null!;
     private readonly List<FakeSidecar> _nodes = [];
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -19,7 +26,8 @@ public sealed class DashboardTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/install-test-dependencies.sh (Debian package chromium).");
-        _silo = await ApiSilo.StartAsync();
+        _silo = await ApiSilo.StartAsync(new Dictionary<string, string?> { ["Deror:Http:Token"] = Token });
+        _api = _silo.ClientWithToken(Token);
         foreach (var node in new[] { "node-1", "node-2", "node-3" })
         {
             _nodes.Add(await _silo.AddHealthyNodeAsync(node));
@@ -37,6 +45,7 @@ public sealed class DashboardTests : IAsyncLifetime
     {
         await _browser.DisposeAsync();
         _playwright.Dispose();
+        _api.Dispose();
         await _silo.DisposeAsync();
     }
 
@@ -68,7 +77,7 @@ public sealed class DashboardTests : IAsyncLifetime
                 return new TaskOutcome { Succeeded = true, ExitCode = 0, Logs = $"hello from {assignment.Spec.Name}\n" };
             };
         }
-        var task = await Problems.ReadAsync<TaskInfo>(await _silo.Http.PostAsJsonAsync("/api/tasks", TaskSpecs.Process("browser-task", "echo", "hi"), DerorJson.Options), HttpStatusCode.Created);
+        var task = await Problems.ReadAsync<TaskInfo>(await _api.PostAsJsonAsync("/api/tasks", TaskSpecs.Process("browser-task", "echo", "hi"), DerorJson.Options), HttpStatusCode.Created);
         await Row(page, "tasks", "task", task.Id, "Running");
         gate.SetResult();
         await Row(page, "tasks", "task", task.Id, "Completed");
@@ -77,36 +86,51 @@ public sealed class DashboardTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#task-detail .timeline li")).Not.ToHaveCountAsync(0);
 
         // Retry submits the same work again as a new task, which completes too.
+        await EnterTokenAsync(page);
         await page.Locator("#task-detail button", new() { HasText = "Retry" }).ClickAsync();
         await Assertions.Expect(page.Locator("#tasks tr[data-task][data-state='Completed']")).ToHaveCountAsync(2, new() { Timeout = WaitMs });
 
         // Exo on node-2 stops answering: its row turns red; when it answers again, green.
         var sick = _nodes[1];
         sick.ExoDown = true;
+        // Rows are re-rendered on every refresh, so these are retrying assertions, not one-off reads.
         var row = await Row(page, "nodes", "node", sick.Node, "Unreachable");
-        Assert.Equal("rgb(217, 48, 37)", await row.Locator(".badge").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
-        await Assertions.Expect(row).ToHaveClassAsync("bad");
+        await Assertions.Expect(row.Locator(".badge")).ToHaveCSSAsync("background-color", Red, new() { Timeout = WaitMs });
+        await Assertions.Expect(row).ToHaveClassAsync("bad", new() { Timeout = WaitMs });
         sick.ExoDown = false;
         row = await Row(page, "nodes", "node", sick.Node, "Healthy");
-        Assert.Equal("rgb(31, 157, 85)", await row.Locator(".badge").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        await Assertions.Expect(row.Locator(".badge")).ToHaveCSSAsync("background-color", Green, new() { Timeout = WaitMs });
 
         Assert.Empty(errors);
     }
 
     [Fact]
-    public async Task A_running_task_can_be_cancelled_from_the_dashboard()
+    public async Task A_running_task_is_cancelled_from_the_dashboard_once_the_token_is_entered()
     {
         _nodes[0].Execute = _ => new TaskCompletionSource<TaskOutcome>().Task;
         var spec = TaskSpecs.Process("to-cancel", "sleep", "60") with { Node = _nodes[0].Node };
-        var task = await Problems.ReadAsync<TaskInfo>(await _silo.Http.PostAsJsonAsync("/api/tasks", spec, DerorJson.Options), HttpStatusCode.Created);
+        var task = await Problems.ReadAsync<TaskInfo>(await _api.PostAsJsonAsync("/api/tasks", spec, DerorJson.Options), HttpStatusCode.Created);
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(_silo.BaseAddress.ToString());
 
         await (await Row(page, "tasks", "task", task.Id, "Running")).ClickAsync();
-        await page.Locator("#task-detail button", new() { HasText = "Cancel" }).ClickAsync();
+        var cancel = page.Locator("#task-detail button", new() { HasText = "Cancel" });
 
+        // Without the token the silo refuses, and the dashboard says what to do.
+        await cancel.ClickAsync();
+        await Assertions.Expect(page.Locator("#toast.error")).ToContainTextAsync("Enter the token", new() { Timeout = WaitMs });
+        Assert.Equal(TaskState.Running, (await _silo.Manager.GetTask(task.Id).GetInfoAsync()).State);
+
+        await EnterTokenAsync(page);
+        await cancel.ClickAsync();
         await Row(page, "tasks", "task", task.Id, "Cancelled");
         Assert.Equal(TaskState.Cancelled, (await _silo.Manager.GetTask(task.Id).GetInfoAsync()).State);
+    }
+
+    private static async Task EnterTokenAsync(IPage page)
+    {
+        await page.FillAsync("#token", Token);
+        await page.Locator("#token").DispatchEventAsync("change");
     }
 
     private static async Task<ILocator> Row(IPage page, string table, string key, string id, string status)

@@ -51,7 +51,7 @@ function clock(iso) {
 }
 
 function bytes(n) {
-  if (!n) return "—";
+  if (!n) return "0 B";
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
@@ -123,7 +123,7 @@ function renderNodes(nodes) {
     h("td", {}, n.capacity.cpuCores ? `${n.reservedCpuCores} / ${n.capacity.cpuCores}` : "—"),
     h("td", {}, n.capacity.memoryTotalBytes ? `${bytes(n.reservedMemoryBytes)} / ${bytes(n.capacity.memoryTotalBytes)}` : "—"),
     h("td", {}, String(n.tasks.length)),
-    h("td", {}, ago(n.lastHeartbeat)))));
+    h("td", { class: "nowrap" }, ago(n.lastHeartbeat)))));
   const select = $("maintenance-node");
   const chosen = select.value;
   select.replaceChildren(h("option", { value: "" }, "all nodes (rolling)"), ...nodes.map((n) => h("option", { value: n.name }, n.name)));
@@ -140,7 +140,7 @@ function renderTasks(page) {
     h("td", {}, badge(t.state)),
     h("td", {}, t.node || "—"),
     h("td", {}, String(t.attempt)),
-    h("td", {}, ago(t.updatedAt)))));
+    h("td", { class: "nowrap" }, ago(t.updatedAt)))));
 }
 
 async function selectTask(id) {
@@ -163,7 +163,7 @@ async function renderTaskDetail() {
   }
   const finished = TERMINAL.has(task.state);
   panel.dataset.task = task.id;
-  panel.replaceChildren(
+  panel.replaceChildren(...[
     h("h3", {}, `${task.spec.name} `, badge(task.state), h("span", { class: "muted mono" }, `  ${task.id}`)),
     h("div", { class: "muted" }, task.reason),
     task.error ? h("div", {}, h("strong", {}, "Error: "), task.error) : null,
@@ -176,7 +176,8 @@ async function renderTaskDetail() {
     h("ol", { class: "timeline" }, task.history.map((t) => h("li", {},
       h("time", {}, clock(t.at)), badge(t.to), h("span", { class: "muted" }, `${t.reason}${t.node ? ` · ${t.node}` : ""}${t.attempt ? ` · attempt ${t.attempt}` : ""}`)))),
     h("h3", {}, `Logs${logs.truncated ? " (truncated)" : ""}`),
-    h("pre", { class: "logs" }, logs.text || "(no output)"));
+    h("pre", { class: "logs" }, logs.text || "(no output)"),
+  ].filter(Boolean));
   panel.hidden = false;
 }
 
@@ -193,6 +194,7 @@ function renderMaintenance(m) {
   const el = $("maintenance");
   if (!m) {
     el.replaceChildren(h("p", { class: "muted" }, "No maintenance has run in this cluster."));
+    $("cancel-maintenance").disabled = true;
     return;
   }
   const done = m.steps.filter((s) => s.done).length;
@@ -214,8 +216,8 @@ function renderSilos(silos) {
     h("td", { class: "mono" }, s.address),
     h("td", { class: "mono" }, s.gateway || "—"),
     h("td", {}, s.hostName),
-    h("td", {}, ago(s.startTime)),
-    h("td", {}, ago(s.iAmAliveTime)))));
+    h("td", { class: "nowrap" }, ago(s.startTime)),
+    h("td", { class: "nowrap" }, ago(s.iAmAliveTime)))));
 }
 
 function describeEvent(e) {
