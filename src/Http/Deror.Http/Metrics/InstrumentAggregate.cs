@@ -24,18 +24,13 @@ internal sealed class InstrumentAggregate
 
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = new List<KeyValuePair<string, string>>(tags.Length);
-        foreach (var tag in tags)
-        {
-            labels.Add(new(tag.Key, Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
-        }
-        labels.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var key = string.Join('\u0001', labels.Select(l => l.Key + '\u0002' + l.Value));
+        // Grain calls record on every call: with one tag (the usual case) the series key is a single concatenation.
+        var key = SeriesKey(tags);
         lock (_series)
         {
             if (!_series.TryGetValue(key, out var series))
             {
-                _series[key] = series = new MetricSeries(labels, _bounds);
+                _series[key] = series = new MetricSeries(Labels(tags), _bounds);
             }
             switch (Kind)
             {
@@ -74,6 +69,33 @@ internal sealed class InstrumentAggregate
                 .ToArray();
         }
     }
+
+    private static string SeriesKey(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length == 0)
+        {
+            return "";
+        }
+        if (tags.Length == 1)
+        {
+            return tags[0].Key + '\u0002' + Text(tags[0].Value);
+        }
+        return string.Join('\u0001', Labels(tags).Select(l => l.Key + '\u0002' + l.Value));
+    }
+
+    /// <summary>Labels sorted by name, so the same tags in another order are the same series.</summary>
+    private static List<KeyValuePair<string, string>> Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var labels = new List<KeyValuePair<string, string>>(tags.Length);
+        foreach (var tag in tags)
+        {
+            labels.Add(new(tag.Key, Text(tag.Value)));
+        }
+        labels.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return labels;
+    }
+
+    private static string Text(object? value) => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
     private static MetricKind KindOf(Instrument instrument)
     {
