@@ -37,7 +37,10 @@ internal static class SiloHostFactory
             // The Exo sidecar runs only where it is configured, so `./deror up` on a laptop does not look for Exo.
             if (builder.Configuration.GetSection(SidecarOptions.ConfigurationSection).Exists())
             {
-                silo.AddExoSidecar();
+                // Built-in handlers, for smoke tests and benchmarks: `noop` does nothing, `echo` returns its arguments.
+                silo.AddExoSidecar()
+                    .AddTaskHandler("noop", (_, _) => Task.FromResult<string?>(null))
+                    .AddTaskHandler("echo", (context, _) => Task.FromResult(context.Arguments));
             }
         });
         builder.Services.AddHostedService(sp => new StorageAnnouncer(store, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
