@@ -62,7 +62,8 @@ public sealed class TestEnvironment : IDisposable
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
     public static async Task WaitUntil(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        // Generous: a wait ends as soon as its condition holds, and a loaded CI machine can be slow to start processes.
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
         var watch = Stopwatch.StartNew();
         while (!condition())
         {

@@ -69,6 +69,11 @@ public sealed partial class NodeGrain(
             _unreachableSince = now;
             Changed();
         }
+        if (S.Status == NodeStatus.Recovering && health == NodeStatus.Unreachable && now - S.StatusSince < (await PolicyAsync()).RestartExoAfter)
+        {
+            // A restarted Exo takes a moment to answer; it is Unreachable only once it has had its chance.
+            health = NodeStatus.Recovering;
+        }
         if (S.Mode == NodeMode.Serve && S.Status != health && NodeLifecycle.IsAllowed(S.Status, health))
         {
             await TransitionAsync(health, wasSilent ? $"sidecar is back: {reason}" : reason);
