@@ -51,6 +51,7 @@ public static class DerorCli
     {
         var root = new RootCommand("Operate a Deror cluster of Exo nodes, or start a local one with 'deror up'.")
         {
+            UpCommand.Create(environment),
             HealthCommand.Create(environment),
             NodesCommand.Create(environment),
             SilosCommand.Create(environment),

@@ -20,8 +20,15 @@ internal sealed class CliOutput
         Json = json;
         Stdout = stdout;
         Stderr = stderr;
-        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
-        if (System.Console.IsOutputRedirected)
+        var redirected = System.Console.IsOutputRedirected;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            // No colour codes in pipes and files; Spectre also honours NO_COLOR.
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        if (redirected)
         {
             Console.Profile.Width = RedirectedWidth;
         }

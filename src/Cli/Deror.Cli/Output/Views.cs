@@ -19,7 +19,7 @@ internal static class Views
         var nodes = NewTable("NODE", "STATUS", "REASON", "EXO NODE", "TASKS", "HEARTBEAT");
         foreach (var node in health.Nodes)
         {
-            nodes.AddRow(Text(node.Name), Status(node.Status), Text(node.Reason), Text(node.ExoNodeId ?? "-"), Text(Number(node.Tasks)), Text(Ago(node.LastHeartbeat)));
+            nodes.AddRow(Text(node.Name), new Markup(Status(node.Status)), Text(node.Reason), Text(node.ExoNodeId ?? "-"), Text(Number(node.Tasks)), Text(Ago(node.LastHeartbeat)));
         }
         rows.Add(health.Nodes.Count == 0 ? new Markup("[grey]No nodes have reported yet.[/]") : nodes);
         if (health.DesiredModels.Count > 0)
@@ -40,7 +40,7 @@ internal static class Views
         {
             table.AddRow(
                 Text(node.Name),
-                Status(node.Status),
+                new Markup(Status(node.Status)),
                 Text(Ago(node.StatusSince)),
                 Text(node.Reason),
                 Text(node.ExoNodeId ?? "-"),
@@ -68,7 +68,7 @@ internal static class Views
         var history = NewTable("AT", "FROM", "TO", "REASON");
         foreach (var t in node.History)
         {
-            history.AddRow(Text(Time(t.At)), Status(t.From), Status(t.To), Text(t.Reason));
+            history.AddRow(Text(Time(t.At)), new Markup(Status(t.From)), new Markup(Status(t.To)), Text(t.Reason));
         }
         return new Rows(grid, history);
     }
@@ -82,7 +82,7 @@ internal static class Views
         var table = NewTable("ID", "NAME", "KIND", "STATE", "NODE", "ATTEMPT", "CREATED", "UPDATED");
         foreach (var task in page.Items)
         {
-            table.AddRow(Text(task.Id), Text(task.Name), Text(task.Kind.ToString()), State(task.State), Text(task.Node ?? "-"), Text(Number(task.Attempt)), Text(Ago(task.CreatedAt)), Text(Ago(task.UpdatedAt)));
+            table.AddRow(Text(task.Id), Text(task.Name), Text(task.Kind.ToString()), new Markup(State(task.State)), Text(task.Node ?? "-"), Text(Number(task.Attempt)), Text(Ago(task.CreatedAt)), Text(Ago(task.UpdatedAt)));
         }
         table.Caption($"{page.Items.Count} of {page.Total}");
         return table;
@@ -120,7 +120,7 @@ internal static class Views
         var history = NewTable("AT", "FROM", "TO", "ATTEMPT", "NODE", "REASON");
         foreach (var t in task.History)
         {
-            history.AddRow(Text(Time(t.At)), State(t.From), State(t.To), Text(Number(t.Attempt)), Text(t.Node ?? "-"), Text(t.Reason));
+            history.AddRow(Text(Time(t.At)), new Markup(State(t.From)), new Markup(State(t.To)), Text(Number(t.Attempt)), Text(t.Node ?? "-"), Text(t.Reason));
         }
         return new Rows(Fields([.. fields]), history);
     }
@@ -130,7 +130,7 @@ internal static class Views
         var table = NewTable("NODE", "STATUS", "DONE", "STARTED", "FINISHED");
         foreach (var step in status.Steps)
         {
-            table.AddRow(Text(step.Node), step.Status is { } s ? Status(s) : Text("-"), Text(step.Done ? "yes" : "no"), Text(step.StartedAt is { } a ? Time(a) : "-"), Text(step.FinishedAt is { } b ? Time(b) : "-"));
+            table.AddRow(Text(step.Node), step.Status is { } s ? new Markup(Status(s)) : Text("-"), Text(step.Done ? "yes" : "no"), Text(step.StartedAt is { } a ? Time(a) : "-"), Text(step.FinishedAt is { } b ? Time(b) : "-"));
         }
         table.Title($"Maintenance {status.Id}: {status.Phase} ({status.Detail})");
         return table;
@@ -193,14 +193,14 @@ internal static class Views
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static Markup Status(ClusterStatus status) => Colored(status.ToString(), status switch
+    private static string Status(ClusterStatus status) => Colored(status.ToString(), status switch
     {
         ClusterStatus.Healthy => "green",
         ClusterStatus.Degraded => "yellow",
         _ => "red",
     });
 
-    private static Markup Status(NodeStatus status) => Colored(status.ToString(), status switch
+    private static string Status(NodeStatus status) => Colored(status.ToString(), status switch
     {
         NodeStatus.Healthy => "green",
         NodeStatus.Degraded or NodeStatus.Joining or NodeStatus.Recovering => "yellow",
@@ -208,7 +208,7 @@ internal static class Views
         _ => "red",
     });
 
-    private static Markup State(TaskState state) => Colored(state.ToString(), state switch
+    private static string State(TaskState state) => Colored(state.ToString(), state switch
     {
         TaskState.Completed => "green",
         TaskState.Running or TaskState.Scheduled => "blue",
@@ -216,7 +216,7 @@ internal static class Views
         _ => "red",
     });
 
-    private static Markup Colored(string text, string color) => new($"[{color}]{Markup.Escape(text)}[/]");
+    private static string Colored(string text, string color) => $"[{color}]{Markup.Escape(text)}[/]";
 
     private static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -1,0 +1,66 @@
+namespace Deror.Cli.LocalCluster;
+
+/// <summary>What <c>deror up</c> starts: N silos on one machine sharing one SQLite file, on consecutive ports.</summary>
+internal sealed class LocalClusterOptions
+{
+    public const int MaxNodes = 32;
+
+    public int Nodes { get; init; } = 3;
+
+    public string ClusterId { get; init; } = "local";
+
+    /// <summary>The first silo's client gateway; silo i uses <c>GatewayPort + i</c>.</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>The first silo's silo-to-silo port; silo i uses <c>SiloPort + i</c>.</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>Where the store (<c>local.db</c>) and the silos' logs go.</summary>
+    public string DataDirectory { get; init; } = ".deror";
+
+    /// <summary>The silo to run (<c>Deror.Silo.dll</c>).</summary>
+    public required string SiloPath { get; init; }
+
+    /// <summary>How long the silos get to start and join before <c>up</c> gives up.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long a silo gets to stop after SIGTERM before it is killed (the silo's own shutdown limit is 30 s).</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(40);
+
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "local.db"));
+
+    public string LogDirectory => Path.GetFullPath(Path.Combine(DataDirectory, "logs"));
+
+    /// <summary>The problems with these settings, each naming the option; empty when they are fine.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Nodes is < 1 or > MaxNodes)
+        {
+            errors.Add($"--nodes must be between 1 and {MaxNodes} (was {Nodes}).");
+        }
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            errors.Add("--cluster must not be empty.");
+        }
+        CheckPorts(errors, "--gateway-port", GatewayPort);
+        CheckPorts(errors, "--silo-port", SiloPort);
+        if (Math.Abs(GatewayPort - SiloPort) < Nodes)
+        {
+            errors.Add($"--gateway-port {GatewayPort} and --silo-port {SiloPort} ranges overlap for {Nodes} node(s).");
+        }
+        if (!File.Exists(SiloPath))
+        {
+            errors.Add($"the silo is not built: {SiloPath} is missing (build src/Silo/Deror.Silo, or pass --silo-path).");
+        }
+        return errors;
+    }
+
+    private void CheckPorts(List<string> errors, string option, int first)
+    {
+        if (first < 1 || first + Nodes - 1 > 65535)
+        {
+            errors.Add($"{option} must leave room for {Nodes} port(s) between 1 and 65535 (was {first}).");
+        }
+    }
+}
