@@ -1,13 +1,14 @@
 using System.Globalization;
 using Deror.Benchmarks;
 using Deror.Benchmarks.Clustering;
+using Deror.Benchmarks.Containers;
 using Deror.Benchmarks.Local;
 using Deror.Benchmarks.Remote;
 using Deror.Benchmarks.Reporting;
 
-// Usage: dotnet run -c Release --project bench/Deror.Benchmarks -- [all|local|remote|cluster|detection|detection-pause|false-deaths] [--quick] [--soak-minutes=N]
-const string Usage = "Usage: Deror.Benchmarks [all|local|remote|cluster|detection|detection-pause|false-deaths] [--quick] [--soak-minutes=N]";
-string[] suites = ["all", "local", "remote", "cluster", "detection", "detection-pause", "false-deaths"];
+// Usage: dotnet run -c Release --project bench/Deror.Benchmarks -- [all|local|remote|cluster|detection|detection-pause|false-deaths|container] [--quick] [--soak-minutes=N]
+const string Usage = "Usage: Deror.Benchmarks [all|local|remote|cluster|detection|detection-pause|false-deaths|container] [--quick] [--soak-minutes=N]";
+string[] suites = ["all", "local", "remote", "cluster", "detection", "detection-pause", "false-deaths", "container"];
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 var soakMinutes = args.Where(a => a.StartsWith("--soak-minutes=", StringComparison.Ordinal)).Select(a => a["--soak-minutes=".Length..]).LastOrDefault();
@@ -26,7 +27,7 @@ if (soakMinutes is not null)
 }
 var artifacts = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts");
 var table = new SummaryTable();
-// `all` stays what it was (local and remote); the clustering suites are asked for by name.
+// `all` stays what it was (local and remote); the clustering and container suites are asked for by name.
 if (suite is "all" or "local")
 {
     LocalSuite.Run(settings, table);
@@ -50,6 +51,10 @@ if (suite is "detection-pause")
 if (suite is "false-deaths")
 {
     await new FalseDeathSoak(settings, Path.Combine(artifacts, "silo-logs", "false-deaths")).RunAsync(table);
+}
+if (suite is "container")
+{
+    await new ContainerSuite(settings).RunAsync(table);
 }
 
 var title = $"Deror benchmarks ({suite}{(quick ? ", quick" : "")}) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores";

@@ -31,17 +31,16 @@ public sealed class DomainCluster : IAsyncDisposable
         PlacementRetryInterval = TimeSpan.FromMilliseconds(500),
     };
 
-    public static async Task<DomainCluster> StartAsync()
+    /// <summary>Starts the cluster on in-memory providers, or on the SQLite file at <paramref name="sqlitePath"/> so it survives silo restarts.</summary>
+    public static async Task<DomainCluster> StartAsync(string? sqlitePath = null)
     {
         string clusterId = "";
         var cluster = await InProcessTestCluster.StartAsync(o =>
         {
             clusterId = o.ClusterId;
-            o.ConfigureSilo(silo => silo
-                .AddMemoryGrainStorage()
-                .UseInMemoryReminderService()
-                .UseInMemoryDurableJobs()
-                .UseInMemoryEventLog()
+            o.ConfigureSilo(silo => (sqlitePath is null
+                    ? silo.AddMemoryGrainStorage().UseInMemoryReminderService().UseInMemoryDurableJobs().UseInMemoryEventLog()
+                    : silo.UseSqliteStorage(sqlitePath))
                 .AddDerorDomain()
                 .Services.Configure<DurableJobOptions>(jobs => jobs.PollInterval = TimeSpan.FromMilliseconds(50)));
         });

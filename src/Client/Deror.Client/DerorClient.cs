@@ -41,6 +41,7 @@ public sealed class DerorClient : IGrainFactory, IAsyncDisposable
         var gateways = settings.Gateways.Count > 0 ? [.. settings.Gateways] : DerorClientDefaults.Gateways();
         // No configuration sources or log providers: everything comes from the settings, and failures surface as exceptions.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedClientLifetime>();
         builder.Services.AddDerorClient(o =>
         {
             o.ClusterId = settings.ClusterId;

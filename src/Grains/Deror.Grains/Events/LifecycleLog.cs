@@ -16,5 +16,8 @@ public sealed class LifecycleLog(IEventLogStore store, IOptions<SiloOptions> sil
     public string Stream => _stream;
 
     public Task<long> AppendAsync<T>(string type, string subject, T data)
-        => store.AppendAsync(_stream, [new NewEvent(type, subject, clock.GetUtcNow(), JsonSerializer.Serialize(data, DerorJson.Options))]);
+    {
+        DomainTelemetry.EventsAppended.Add(1);
+        return store.AppendAsync(_stream, [new NewEvent(type, subject, clock.GetUtcNow(), JsonSerializer.Serialize(data, DerorJson.Options))]);
+    }
 }

@@ -187,6 +187,7 @@ public sealed partial class NodeGrain(
         NodeLifecycle.EnsureAllowed(Name, from, to);
         var now = clock.GetUtcNow();
         S.Status = to;
+        DomainTelemetry.NodeEntered(to);
         S.Reason = reason;
         S.StatusSince = now;
         S.History.Add(new NodeTransition(from, to, reason, now));

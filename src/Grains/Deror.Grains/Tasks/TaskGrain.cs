@@ -318,6 +318,7 @@ public sealed partial class TaskGrain(
         var from = S.State;
         TaskLifecycle.EnsureAllowed(Id, from, to);
         S.State = to;
+        DomainTelemetry.TaskEntered(to);
         await RecordAsync(from, to, reason);
     }
 

@@ -29,6 +29,9 @@ public static class DerorTelemetry
     /// <summary>Round-trip latency seen by the caller.</summary>
     public static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>("deror.calls.duration", "ms", "Grain call round-trip time at the caller.");
 
+    /// <summary>Grain state records written to storage, by state name: the store cost of a workload.</summary>
+    public static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("deror.state.writes", "{write}", "Grain state records written to storage.");
+
     private static readonly ConcurrentDictionary<string, SiloGaugeSource> SiloGauges = new();
 
     static DerorTelemetry()

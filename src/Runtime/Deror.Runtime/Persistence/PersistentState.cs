@@ -1,3 +1,4 @@
+using Deror.Telemetry;
 using System.Text.Json;
 
 namespace Deror.Runtime.Persistence;
@@ -44,6 +45,7 @@ internal sealed class PersistentState<TState>(string stateName, GrainId grainId,
         var data = JsonSerializer.SerializeToUtf8Bytes(State, JsonOptions);
         Etag = await storage.WriteAsync(stateName, grainId, data, Etag, cancellationToken).ConfigureAwait(true);
         RecordExists = true;
+        DerorTelemetry.StateWrites.Add(1, new KeyValuePair<string, object?>("state", stateName));
     }
 
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)
