@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Deror.Cli.Tests;
 
 /// <summary>Bad input ends in exit code 2 and one <c>error:</c> line, before any connection is tried.</summary>
@@ -58,7 +55,7 @@ public sealed class ArgumentErrorTests
     [Fact]
     public async Task An_unreachable_gateway_exits_5()
     {
-        var port = UnusedPort();
+        var port = FreePorts.One();
 
         var result = await DerorProcess.RunAsync("health", "--gateway", $"127.0.0.1:{port}", "--connect-timeout", "500ms");
 
@@ -70,19 +67,11 @@ public sealed class ArgumentErrorTests
     [Fact]
     public async Task The_gateway_comes_from_DEROR_GATEWAY_when_not_given()
     {
-        var port = UnusedPort();
+        var port = FreePorts.One();
 
         var result = await DerorProcess.RunAsync(["nodes", "--connect-timeout", "500ms"], new Dictionary<string, string> { ["DEROR_GATEWAY"] = $"127.0.0.1:{port}" });
 
         Assert.True(result.ExitCode == 5, result.ToString());
         Assert.Contains($"127.0.0.1:{port}", result.Stderr);
-    }
-
-    /// <summary>A port nothing listens on: bound once to learn a free one, then released.</summary>
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
