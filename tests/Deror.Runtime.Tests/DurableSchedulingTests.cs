@@ -1,7 +1,7 @@
 using Deror.Configuration;
 using Deror.Hosting;
 using Deror.Persistence.Sqlite;
-using Deror.Runtime.Tests.Grains;
+using Deror.Testing.Grains;
 using Deror.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -13,7 +13,7 @@ namespace Deror.Persistence.Postgres;
 /// </summary>
 public sealed class PostgresEventLogStore : IEventLogStore, IDisposable
 {
-    // The counter's new value is the append's last sequence; its events are numbered up to it by their ordinal.
+    // The counter's new value is the stream's last sequence; the events are numbered up to it by their ordinal.
     private const string AppendSql = """
         WITH counter AS (
             INSERT INTO deror_event_streams (cluster_id, stream, last_sequence) VALUES (@cluster, @stream, @count)
@@ -97,26 +97,25 @@ public sealed class PostgresEventLogStore : IEventLogStore, IDisposable
     }
 
     // One batch, one round trip: Npgsql runs a batch outside an explicit transaction as one implicit transaction, so
-    // the group commits whole or not at all. Appends go in stream order (stable, so each stream's appends keep their
-    // queue order): every group then locks counter rows in the same order, and two silos' groups cannot deadlock.
+    // the group commits whole or not at all. The queue hands the streams over in ordinal order, so every group locks
+    // counter rows in the same order and two silos' groups cannot deadlock.
     private async Task<IReadOnlyList<long>> CommitAsync(IReadOnlyList<EventLogAppend> group)
     {
-        var order = Enumerable.Range(0, group.Count).OrderBy(i => group[i].Stream, StringComparer.Ordinal).ToArray();
         await using var connection = await _database.OpenAsync(CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var index in order)
+        foreach (var append in group)
         {
-            batch.BatchCommands.Add(AppendCommand(group[index]));
+            batch.BatchCommands.Add(AppendCommand(append));
         }
         var lastSequences = new long[group.Count];
         await using var reader = await batch.ExecuteReaderAsync();
-        foreach (var index in order)
+        for (var i = 0; i < group.Count; i++)
         {
             if (!await reader.ReadAsync())
             {
-                throw new InvalidOperationException("An event log append returned no sequence.");
+                throw new InvalidOperationException($"Appending to event stream '{group[i].Stream}' returned no sequence.");
             }
-            lastSequences[index] = reader.GetInt64(0);
+            lastSequences[i] = reader.GetInt64(0);
             await reader.NextResultAsync();
         }
         return lastSequences;

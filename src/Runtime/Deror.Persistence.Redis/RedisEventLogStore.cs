@@ -13,8 +13,8 @@ namespace Deror.Persistence.Redis;
 /// </summary>
 public sealed class RedisEventLogStore : IEventLogStore, IDisposable
 {
-    // KEYS: per append, its stream and its counter. ARGV: per append, its event count and then 4 values per event
-    // (type, subject, UTC ticks, data). Returns each append's last sequence.
+    // KEYS: per stream, the stream and its counter. ARGV: per stream, the event count and then 4 values per event
+    // (type, subject, UTC ticks, data). Returns each stream's new last sequence.
     private const string AppendScript = """
         local lasts, a = {}, 1
         for k = 1, #KEYS, 2 do

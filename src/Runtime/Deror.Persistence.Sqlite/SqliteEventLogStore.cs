@@ -87,8 +87,8 @@ public sealed class SqliteEventLogStore : IEventLogStore, IDisposable
         _database.Dispose();
     }
 
-    // One transaction for the whole group: per append, move its stream's counter by its event count (the counter's
-    // new value is the append's last sequence), then insert its events numbered up to that value.
+    // One transaction for the whole group: per stream, move its counter by the event count (the counter's new value
+    // is the stream's last sequence), then insert the events numbered up to that value.
     private async Task<IReadOnlyList<long>> CommitAsync(IReadOnlyList<EventLogAppend> group)
     {
         await using var transaction = await _database.BeginWriteAsync(CancellationToken.None);

@@ -57,7 +57,9 @@ public sealed class InProcessTestCluster : IAsyncDisposable
         return cluster;
     }
 
-    public async Task<InProcessSiloHandle> StartSiloAsync()
+    public Task<InProcessSiloHandle> StartSiloAsync() => StartSiloAsync(siloPort: 0, gatewayPort: 0);
+
+    private async Task<InProcessSiloHandle> StartSiloAsync(int siloPort, int gatewayPort)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -70,8 +72,9 @@ public sealed class InProcessTestCluster : IAsyncDisposable
                 o.ClusterId = _options.ClusterId;
                 o.SiloName = siloName;
                 o.AdvertisedIPAddress = "127.0.0.1";
-                o.SiloPort = 0;
-                o.GatewayPort = 0;
+                // Port 0: each silo binds its listeners on free ports itself (no port chosen here and bound later).
+                o.SiloPort = siloPort;
+                o.GatewayPort = gatewayPort;
             });
             // A real cluster even in one process: membership and directory in a store shared by this cluster's silos.
             silo.UseInMemoryClustering(_clusterStore);
@@ -88,13 +91,39 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             o.TableRefreshInterval = TimeSpan.FromMilliseconds(250);
         });
         var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopFailedHostAsync(host).ConfigureAwait(false);
+            throw;
+        }
         var handle = new InProcessSiloHandle(
             host,
             host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress,
             host.Services.GetRequiredService<Gateway>().Endpoint);
         _silos.Add(handle);
         return handle;
+    }
+
+    /// <summary>
+    /// Stops what did start of a silo that failed to start (its listeners, membership), so it leaves nothing running.
+    /// A failure to stop is not reported: the start failure is the error that matters, and stopping a host that
+    /// failed before its services were built can throw on its own.
+    /// </summary>
+    private static async Task StopFailedHostAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // See above: the caller rethrows the start failure.
+        }
+        host.Dispose();
     }
 
     /// <summary>Waits until every running silo sees exactly the running silos as active.</summary>
@@ -130,12 +159,15 @@ public sealed class InProcessTestCluster : IAsyncDisposable
         silo.Host.Dispose();
     }
 
-    /// <summary>Stops a silo and starts a new one with the same configuration (a new generation, same stores).</summary>
+    /// <summary>
+    /// Stops a silo and starts a new one with the same configuration on the same ports: a new generation of the
+    /// same endpoint, with the same stores.
+    /// </summary>
     public async Task<InProcessSiloHandle> RestartSiloAsync(InProcessSiloHandle silo)
     {
         await StopSiloAsync(silo).ConfigureAwait(false);
         _silos.Remove(silo);
-        var restarted = await StartSiloAsync().ConfigureAwait(false);
+        var restarted = await StartSiloAsync(silo.SiloAddress.Endpoint.Port, silo.GatewayEndpoint.Port).ConfigureAwait(false);
         await RestartClientAsync().ConfigureAwait(false);
         return restarted;
     }

@@ -1,3 +1,4 @@
+using Deror.Agent;
 using Deror.Grains;
 using Deror.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -28,7 +29,15 @@ internal static class SiloHostFactory
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
         var store = "";
-        builder.UseDeror(silo => store = SiloStorageOptions.Apply(silo.AddGrainAssembly(typeof(HelloGrain).Assembly).AddDerorDomain(), builder.Configuration));
+        builder.UseDeror(silo =>
+        {
+            store = SiloStorageOptions.Apply(silo.AddGrainAssembly(typeof(HelloGrain).Assembly).AddDerorDomain(), builder.Configuration);
+            // The Exo sidecar runs only where it is configured, so `./deror up` on a laptop does not look for Exo.
+            if (builder.Configuration.GetSection(SidecarOptions.ConfigurationSection).Exists())
+            {
+                silo.AddExoSidecar();
+            }
+        });
         builder.Services.AddHostedService(sp => new StorageAnnouncer(store, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
         return builder.Build();
     }

@@ -1,3 +1,4 @@
+using Deror.Configuration;
 using Deror.Hosting;
 using Deror.Persistence.Sqlite;
 using Deror.Persistence.Tests.Conformance;
@@ -56,10 +57,27 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Fact]
+    public void TheInMemoryEventLogIsASingletonOrTheGivenSharedStore()
+    {
+        var shared = new MemoryEventLogStore();
+        var other = new TestSiloBuilder();
+        _silo.UseInMemoryEventLog(shared);
+        other.UseInMemoryEventLog();
+        using var services = _silo.Services.BuildServiceProvider();
+        using var otherServices = other.Services.BuildServiceProvider();
+
+        Assert.Same(shared, services.GetRequiredService<IEventLogStore>());
+        Assert.IsType<MemoryEventLogStore>(otherServices.GetRequiredService<IEventLogStore>());
+        Assert.Same(otherServices.GetRequiredService<IEventLogStore>(), otherServices.GetRequiredService<IEventLogStore>());
+    }
+
+    [Fact]
     public void RegisteringAgainReplacesTheEarlierProvider()
     {
-        _silo.UseSqliteStorage(_file.Path).UseInMemoryReminderService().UseInMemoryDurableJobs().AddMemoryGrainStorage();
+        _silo.UseSqliteStorage(_file.Path).UseInMemoryReminderService().UseInMemoryDurableJobs().AddMemoryGrainStorage().UseInMemoryEventLog();
         using var services = _silo.Services.BuildServiceProvider();
+
+        Assert.IsType<MemoryEventLogStore>(Assert.Single(services.GetServices<IEventLogStore>()));
 
         Assert.IsType<MemoryGrainStorage>(Assert.Single(services.GetKeyedServices<IGrainStorage>(GrainStorageNames.Default)));
         Assert.IsType<MemoryReminderTable>(Assert.Single(services.GetServices<IReminderTable>()));
@@ -67,7 +85,7 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task UseSqliteStorageRegistersAllThreeProvidersOnOneFile()
+    public async Task UseSqliteStorageRegistersEveryProviderOnOneFile()
     {
         _silo.UseSqliteStorage(_file.Path);
         using var services = _silo.Services.BuildServiceProvider();
@@ -76,6 +94,7 @@ public sealed class StorageRegistrationTests : IDisposable
         var storage = Assert.IsType<SqliteGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default));
         var reminders = Assert.IsType<SqliteReminderTable>(services.GetRequiredService<IReminderTable>());
         var jobs = Assert.IsType<SqliteDurableJobStore>(services.GetRequiredService<IDurableJobStore>());
+        var events = Assert.IsType<SqliteEventLogStore>(services.GetRequiredService<IEventLogStore>());
         await storage.WriteAsync("state", Grain, new byte[] { 1 }, expectedEtag: null);
         await reminders.UpsertRowAsync(new ReminderEntry(Grain, "tick", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1)));
         await jobs.AddAsync(new DurableJobEntry("job-1", Grain, "ship", DateTimeOffset.UnixEpoch, 0, new Dictionary<string, string>()));
@@ -84,6 +103,9 @@ public sealed class StorageRegistrationTests : IDisposable
         Assert.NotNull(await direct.ReadAsync("state", Grain));
         Assert.NotNull(await _file.Track(new SqliteReminderTable(_file.Options, NullLoggerFactory.Instance)).ReadRowAsync(Grain, "tick"));
         Assert.NotNull(await _file.Track(new SqliteDurableJobStore(_file.Options, NullLoggerFactory.Instance)).ReadAsync("job-1"));
+        // The event log is keyed by the cluster id (SiloOptions' default here).
+        await events.AppendAsync("tasks", [new NewEvent("e", "s", DateTimeOffset.UnixEpoch, "{}")]);
+        Assert.Equal(1, await _file.Track(new SqliteEventLogStore(_file.Options, new SiloOptions().ClusterId, NullLoggerFactory.Instance)).GetLastSequenceAsync("tasks"));
     }
 
     [Fact]

@@ -68,6 +68,21 @@ public sealed class PostgresSchemaTests : IDisposable
         Assert.Contains("99", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AVersionOneSchemaIsUpgradedKeepingItsData()
+    {
+        var options = _server.Options(FreshSchemaName());
+        var storage = _scope.Track(new PostgresGrainStorage(options, _scope.Id, NullLoggerFactory.Instance));
+        await storage.WriteAsync("state", Grain, new byte[] { 1 }, expectedEtag: null);
+        await ScalarAsync<int>($"DROP TABLE {options.Schema}.deror_events; DROP TABLE {options.Schema}.deror_event_streams; UPDATE {options.Schema}.deror_schema SET version = 1 RETURNING version;");
+
+        var events = _scope.Track(new PostgresEventLogStore(options, _scope.Id, NullLoggerFactory.Instance));
+
+        Assert.Equal(1, await events.AppendAsync("tasks", [new NewEvent("e", "s", DateTimeOffset.UnixEpoch, "{}")]));
+        Assert.Equal(PostgresSchema.CurrentVersion, await ScalarAsync<int>($"SELECT version FROM {options.Schema}.deror_schema;"));
+        Assert.NotNull(await storage.ReadAsync("state", Grain));
+    }
+
     private static string FreshSchemaName() => $"schema_{Guid.NewGuid():N}";
 
     private async Task<T> ScalarAsync<T>(string sql)

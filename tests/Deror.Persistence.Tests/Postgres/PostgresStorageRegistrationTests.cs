@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Deror.Persistence.Tests.Postgres;
 
 /// <summary>
-/// <c>UsePostgresStorage</c> registers all five providers, keyed by the silo's service id (state, reminders, jobs)
-/// and cluster id (membership, directory).
+/// <c>UsePostgresStorage</c> registers every provider, keyed by the silo's service id (state, reminders, jobs)
+/// and cluster id (event log, membership, directory).
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStorageRegistrationTests
@@ -33,6 +33,22 @@ public sealed class PostgresStorageRegistrationTests
         Assert.IsType<PostgresMembershipTable>(services.GetRequiredService<IMembershipTable>());
         Assert.IsType<PostgresGrainDirectory>(services.GetRequiredService<IGrainDirectory>());
         Assert.Same(services.GetRequiredService<IMembershipTable>(), services.GetRequiredService<IMembershipTable>());
+        Assert.IsType<PostgresEventLogStore>(services.GetRequiredService<IEventLogStore>());
+        Assert.Same(services.GetRequiredService<IEventLogStore>(), services.GetRequiredService<IEventLogStore>());
+    }
+
+    [Fact]
+    public async Task TheEventLogIsKeyedByTheClusterId()
+    {
+        var clusterId = $"cluster-{Guid.NewGuid():N}";
+        using var first = Silo(serviceId: "service-a", clusterId);
+        using var sameCluster = Silo(serviceId: "service-b", clusterId);
+        using var otherCluster = Silo(serviceId: "service-a", clusterId + "-other");
+
+        await first.GetRequiredService<IEventLogStore>().AppendAsync("tasks", [new NewEvent("e", "s", DateTimeOffset.UnixEpoch, "{}")]);
+
+        Assert.Equal(1, await sameCluster.GetRequiredService<IEventLogStore>().GetLastSequenceAsync("tasks"));
+        Assert.Equal(0, await otherCluster.GetRequiredService<IEventLogStore>().GetLastSequenceAsync("tasks"));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class RedisStorageRegistrationTests
     private readonly TestSiloBuilder _silo = new();
 
     [Fact]
-    public async Task UseRedisStorageRegistersAllFiveProvidersKeyedByServiceAndCluster()
+    public async Task UseRedisStorageRegistersEveryProviderKeyedByServiceAndCluster()
     {
         var serviceId = RedisServerFixture.UniqueId();
         _silo.Services.Configure<SiloOptions>(options => (options.ServiceId, options.ClusterId) = (serviceId, "cluster-" + serviceId));
@@ -31,6 +31,7 @@ public sealed class RedisStorageRegistrationTests
         var membership = Assert.IsType<RedisMembershipTable>(services.GetRequiredService<IMembershipTable>());
         Assert.IsType<RedisGrainDirectory>(services.GetRequiredService<IGrainDirectory>());
         Assert.Same(membership, services.GetRequiredService<IMembershipTable>());
+        var events = Assert.IsType<RedisEventLogStore>(services.GetRequiredService<IEventLogStore>());
 
         // Keyed as configured: the state is visible under the service id, the membership table under the cluster id.
         await storage.WriteAsync("state", Grain, new byte[] { 1 }, expectedEtag: null);
@@ -38,6 +39,9 @@ public sealed class RedisStorageRegistrationTests
         await membership.InitializeAsync();
         var ownCluster = new RedisMembershipTable(RedisServerFixture.Shared.Connection, "cluster-" + serviceId, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         Assert.Equal((await membership.ReadAllAsync()).Version, (await ownCluster.ReadAllAsync()).Version);
+        await events.AppendAsync("tasks", [new NewEvent("e", "s", DateTimeOffset.UnixEpoch, "{}")]);
+        using var ownClusterEvents = new RedisEventLogStore(RedisServerFixture.Shared.Connection, "cluster-" + serviceId, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        Assert.Equal(1, await ownClusterEvents.GetLastSequenceAsync("tasks"));
     }
 
     [Theory]
@@ -50,7 +54,7 @@ public sealed class RedisStorageRegistrationTests
 
         // One failure per provider: each validates its own named options.
         var failures = Assert.Throws<AggregateException>(() => services.GetRequiredService<IStartupValidator>().Validate()).InnerExceptions;
-        Assert.Equal(5, failures.Count);
+        Assert.Equal(6, failures.Count);
         Assert.All(failures, failure => Assert.Contains(nameof(RedisStorageOptions.Configuration), Assert.IsType<OptionsValidationException>(failure).Message, StringComparison.Ordinal));
     }
 }

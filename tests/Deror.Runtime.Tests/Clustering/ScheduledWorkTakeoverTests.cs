@@ -1,6 +1,6 @@
 using Deror.Configuration;
 using Deror.Hosting;
-using Deror.Runtime.Tests.Grains;
+using Deror.Testing.Grains;
 using Deror.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 

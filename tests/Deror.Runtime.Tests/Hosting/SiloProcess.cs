@@ -40,7 +40,10 @@ internal sealed class SiloProcess : IDisposable
         }
     }
 
-    public static SiloProcess Start(string workingDirectory, params string[] args)
+    public static SiloProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the silo with extra environment variables (e.g. <c>DOTNET_STARTUP_HOOKS</c>, see <see cref="TestGrainsHook"/>).</summary>
+    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -58,6 +61,10 @@ internal sealed class SiloProcess : IDisposable
         {
             startInfo.Environment.Remove(name);
         }
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
         var silo = new SiloProcess(new Process { StartInfo = startInfo });
         silo._process.OutputDataReceived += (_, e) => Append(silo._output, e.Data);
         silo._process.ErrorDataReceived += (_, e) => Append(silo._error, e.Data);
@@ -65,6 +72,18 @@ internal sealed class SiloProcess : IDisposable
         silo._process.BeginOutputReadLine();
         silo._process.BeginErrorReadLine();
         return silo;
+    }
+
+    /// <summary>
+    /// Environment that makes the silo load the test grains (<c>Deror.Testing.Grains</c>, built next to the tests) as a
+    /// .NET startup hook, so a real silo process hosts them besides its own grains.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> TestGrainsHook()
+    {
+        var hook = Path.Combine(AppContext.BaseDirectory, "Deror.Testing.Grains.dll");
+        return File.Exists(hook)
+            ? new Dictionary<string, string> { ["DOTNET_STARTUP_HOOKS"] = hook }
+            : throw new FileNotFoundException($"The test grains are not built: {hook} is missing.", hook);
     }
 
     public int Pid => _process.Id;

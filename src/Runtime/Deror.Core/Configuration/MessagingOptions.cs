@@ -21,6 +21,13 @@ public sealed class MessagingOptions
 
     /// <summary>Kernel send and receive buffer size per socket, in bytes; 0 keeps the OS default.</summary>
     public int SocketBufferSize { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Backpressure: how many requests may wait to be written on one connection (client→gateway or silo→silo).
+    /// When the peer reads too slowly, further requests wait for room (their calls stay pending, and time out as
+    /// usual) instead of queueing without bound. Responses and system messages are never held back by it.
+    /// </summary>
+    public int MaxQueuedRequestsPerConnection { get; set; } = 4096;
 }
 
 public sealed class MessagingOptionsValidator : IValidateOptions<MessagingOptions>
@@ -43,6 +50,10 @@ public sealed class MessagingOptionsValidator : IValidateOptions<MessagingOption
         if (options.HandshakeTimeout <= TimeSpan.Zero)
         {
             (failures ??= []).Add($"{nameof(MessagingOptions.HandshakeTimeout)} must be positive (was {options.HandshakeTimeout}).");
+        }
+        if (options.MaxQueuedRequestsPerConnection <= 0)
+        {
+            (failures ??= []).Add($"{nameof(MessagingOptions.MaxQueuedRequestsPerConnection)} must be positive (was {options.MaxQueuedRequestsPerConnection}).");
         }
         if (options.SocketBufferSize < 0)
         {

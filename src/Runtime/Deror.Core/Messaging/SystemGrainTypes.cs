@@ -9,4 +9,7 @@ public static class SystemGrainTypes
     public static GrainId NewClientId() => GrainId.Create(Client, Guid.NewGuid());
 
     public static bool IsClient(GrainId grainId) => !grainId.IsDefault && grainId.Type == Client;
+
+    /// <summary>The runtime's own grains (probes, gossip, gateway lists) are named <c>sys.*</c>.</summary>
+    public static bool IsSystem(GrainId grainId) => !grainId.IsDefault && grainId.Type.Value.StartsWith("sys.", StringComparison.Ordinal);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Net;
@@ -15,6 +16,13 @@ namespace Deror.Networking;
 /// encodes everything queued into one buffer and writes it with one socket send, and a reader loop decodes
 /// frames and hands them to the <see cref="IMessageHandler"/>. Any protocol violation closes this connection only.
 /// </summary>
+/// <remarks>
+/// Backpressure: at most <see cref="MessagingOptions.MaxQueuedRequestsPerConnection"/> requests wait in the queue;
+/// further requests wait for room (their callers' calls stay pending) instead of growing the queue while the peer
+/// reads slowly or not at all. Responses and messages to system grains (probes, gossip) never wait for room and
+/// are written ahead of queued requests, as Orleans keeps pings and system messages apart from application
+/// traffic: a full request queue can neither block the answers a peer waits for nor make a silo miss its probes.
+/// </remarks>
 public sealed class Connection : IDisposable
 {
     // Stop adding frames to a batch once it is this big, so one send does not hold back the rest for long.
@@ -27,13 +35,20 @@ public sealed class Connection : IDisposable
     private readonly IMessageHandler _handler;
     private readonly ILogger _logger;
     private readonly int _maxMessageSize;
+    // Written in place of a priority message, only to wake the writer loop, which then drains _priority first.
+    private static readonly Message WakeUp = new();
+
     private readonly Channel<Message> _outgoing = Channel.CreateUnbounded<Message>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly ConcurrentQueue<Message> _priority = new();
+    private readonly SemaphoreSlim _requestRoom;
+    private int _waitingForRoom;
 
     // Messages in the batch being written; reported as unsent if the write fails. Owned by the writer loop.
     private readonly List<Message> _inFlight = [];
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _maxQueuedRequests;
     private int _closeStarted;
     private bool _closedLocally;
     private Exception? _closeReason;
@@ -54,6 +69,8 @@ public sealed class Connection : IDisposable
         _handler = handler;
         _logger = logger;
         _maxMessageSize = options.MaxMessageSize;
+        _maxQueuedRequests = options.MaxQueuedRequestsPerConnection;
+        _requestRoom = new SemaphoreSlim(_maxQueuedRequests);
         LocalHandshake = localHandshake;
         RemoteHandshake = remoteHandshake;
         RemoteEndPoint = socket.RemoteEndPoint;
@@ -78,18 +95,68 @@ public sealed class Connection : IDisposable
     /// <summary>Completes (never faults) after the connection closed and the handler was told.</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>Requests queued to be written, at most <see cref="MessagingOptions.MaxQueuedRequestsPerConnection"/>.</summary>
+    public int QueuedRequests => _maxQueuedRequests - _requestRoom.CurrentCount;
+
+    /// <summary>Requests waiting for room in the queue (sent while it was full).</summary>
+    public int RequestsWaitingForRoom => Volatile.Read(ref _waitingForRoom);
+
     /// <summary>
-    /// Queues <paramref name="message"/>; never blocks. The message is encoded later on the writer loop, so neither it
-    /// nor its arguments may be changed after this call. If it cannot be sent the handler's
+    /// Queues <paramref name="message"/>; never blocks. A request that finds the queue full waits (asynchronously,
+    /// in order) for room; responses and system messages never wait. The message is encoded later on the writer
+    /// loop, so neither it nor its arguments may be changed after this call. If it cannot be sent the handler's
     /// <see cref="IMessageHandler.OnSendFailed"/> is called.
     /// </summary>
     public void Send(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (IsPriority(message))
+        {
+            _priority.Enqueue(message);
+            if (!_outgoing.Writer.TryWrite(WakeUp))
+            {
+                // Closed: the run task may have drained the queue already, so report whatever is left here.
+                DrainUnsentPriority();
+            }
+            return;
+        }
+        if (_requestRoom.Wait(0))
+        {
+            EnqueueRequest(message);
+            return;
+        }
+        _ = EnqueueWhenRoomAsync(message);
+    }
+
+    private static bool IsPriority(Message message)
+        => message.Direction == MessageDirection.Response || SystemGrainTypes.IsSystem(message.TargetGrain);
+
+    private void EnqueueRequest(Message message)
+    {
         if (!_outgoing.Writer.TryWrite(message))
         {
+            _requestRoom.Release();
             ReportUnsent(message, NewClosedException());
         }
+    }
+
+    private async Task EnqueueWhenRoomAsync(Message message)
+    {
+        Interlocked.Increment(ref _waitingForRoom);
+        try
+        {
+            await _requestRoom.WaitAsync(_closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            ReportUnsent(message, NewClosedException());
+            return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingForRoom);
+        }
+        EnqueueRequest(message);
     }
 
     /// <summary>Closes the connection; queued messages are reported as unsent. <see cref="Closed"/> completes once that is done.</summary>
@@ -205,7 +272,7 @@ public sealed class Connection : IDisposable
             while (await queue.WaitToReadAsync(_closing.Token))
             {
                 batch.Reset();
-                while (batch.Length < BatchSoftLimit && queue.TryRead(out var message))
+                while (batch.Length < BatchSoftLimit && TryDequeue(queue, out var message))
                 {
                     if (TryEncode(message, batch))
                     {
@@ -224,6 +291,30 @@ public sealed class Connection : IDisposable
         {
             Abort(e);
         }
+    }
+
+    /// <summary>Priority messages first; a request taken off the queue makes room for a waiting one.</summary>
+    private bool TryDequeue(ChannelReader<Message> queue, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
+    {
+        if (_priority.TryDequeue(out message))
+        {
+            return true;
+        }
+        while (queue.TryRead(out message))
+        {
+            if (ReferenceEquals(message, WakeUp))
+            {
+                // Its priority message was taken already (by this or an earlier batch), or is next in line.
+                if (_priority.TryDequeue(out message))
+                {
+                    return true;
+                }
+                continue;
+            }
+            _requestRoom.Release();
+            return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -307,7 +398,19 @@ public sealed class Connection : IDisposable
         _inFlight.Clear();
         while (_outgoing.Reader.TryRead(out var message))
         {
-            ReportUnsent(message, reason);
+            if (!ReferenceEquals(message, WakeUp))
+            {
+                ReportUnsent(message, reason);
+            }
+        }
+        DrainUnsentPriority();
+    }
+
+    private void DrainUnsentPriority()
+    {
+        while (_priority.TryDequeue(out var message))
+        {
+            ReportUnsent(message, NewClosedException());
         }
     }
 

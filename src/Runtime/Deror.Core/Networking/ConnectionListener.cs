@@ -23,6 +23,7 @@ public sealed class ConnectionListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Connection, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+    private Socket? _boundSocket;
     private Socket? _listenSocket;
     private Task _acceptLoop = Task.CompletedTask;
 
@@ -42,6 +43,47 @@ public sealed class ConnectionListener : IAsyncDisposable
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
+    /// <summary>
+    /// Listens on a socket the caller already bound (see <see cref="Bind"/>), e.g. to learn a port-0 endpoint's
+    /// real port before starting: the port is held the whole time, so no other process can take it meanwhile.
+    /// The listener owns the socket from here on.
+    /// </summary>
+    public ConnectionListener(
+        Socket boundSocket,
+        Handshake localHandshake,
+        MessageSerializer serializer,
+        IMessageHandler handler,
+        MessagingOptions options,
+        ILogger logger)
+        : this(
+            (IPEndPoint?)(boundSocket ?? throw new ArgumentNullException(nameof(boundSocket))).LocalEndPoint
+                ?? throw new ArgumentException("The socket is not bound.", nameof(boundSocket)),
+            localHandshake, serializer, handler, options, logger)
+    {
+        _boundSocket = boundSocket;
+    }
+
+    /// <summary>A TCP socket bound to <paramref name="endpoint"/> (port 0: any free port), not yet listening.</summary>
+    public static Socket Bind(IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+            socket.Bind(endpoint);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The bound endpoint (with the actual port when port 0 was asked for). Valid after <see cref="Start"/>.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listenSocket?.LocalEndPoint
         ?? throw new InvalidOperationException("The listener has not been started.");
@@ -49,21 +91,17 @@ public sealed class ConnectionListener : IAsyncDisposable
     /// <summary>The established connections that are still open.</summary>
     public IReadOnlyCollection<Connection> Connections => _connections.Keys.Where(c => !c.IsClosed).ToArray();
 
-    /// <summary>Binds and starts accepting. Throws <see cref="SocketException"/> if the endpoint cannot be bound.</summary>
+    /// <summary>Binds (unless bound already) and starts accepting. Throws <see cref="SocketException"/> if the endpoint cannot be bound.</summary>
     public void Start()
     {
         if (_listenSocket is not null)
         {
             throw new InvalidOperationException("The listener is already started.");
         }
-        var socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var socket = _boundSocket ?? Bind(_endpoint);
+        _boundSocket = null;
         try
         {
-            if (_endpoint.AddressFamily == AddressFamily.InterNetworkV6 && _endpoint.Address.Equals(IPAddress.IPv6Any))
-            {
-                socket.DualMode = true;
-            }
-            socket.Bind(_endpoint);
             socket.Listen(Backlog);
         }
         catch
@@ -79,6 +117,9 @@ public sealed class ConnectionListener : IAsyncDisposable
     /// <summary>Stops accepting, closes every connection (their handlers see <c>OnClosed</c>) and waits for them to finish.</summary>
     public async Task StopAsync()
     {
+        // Never started: release the port it was handed.
+        _boundSocket?.Dispose();
+        _boundSocket = null;
         if (_stopping.IsCancellationRequested || _listenSocket is not { } socket)
         {
             return;

@@ -61,7 +61,7 @@ internal static class WireIdentity
         }
         var address = bytes.Length == 4 ? new IPAddress(bytes) : new IPAddress(bytes, (long)reader.ReadVarUInt64());
         var port = (int)VarInts.ReadUnsigned(ref reader, MaxPort, "port");
-        var generation = (int)VarInts.ReadSigned(ref reader, int.MinValue, int.MaxValue, "silo generation");
+        var generation = VarInts.ReadSigned(ref reader, long.MinValue, long.MaxValue, "silo generation");
         return new SiloAddress(new IPEndPoint(address, port), generation);
     }
 }

@@ -82,6 +82,7 @@ public static class DerorSiloHostingExtensions
         services.AddOptions<ClusterMembershipOptions>().Bind(section.GetSection("Membership")).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PreboundSockets>();
         services.AddSingleton<ILocalSiloDetails, LocalSiloDetails>();
         services.AddSingleton(_ =>
         {

@@ -35,6 +35,7 @@ internal sealed partial class MembershipAgent(
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _refreshNow = new(0);
     private IGrainFactory? _grainFactory;
+    private FreshRead? _freshRead;
     private Task _loops = Task.CompletedTask;
     private volatile bool _declaredDead;
 
@@ -63,7 +64,7 @@ internal sealed partial class MembershipAgent(
             StartTime = now,
             IAmAliveTime = now,
         };
-        await WriteAsync(snapshot => snapshot.Find(silo.SiloAddress) is null ? (entry, null) : null, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(snapshot => snapshot.Find(silo.SiloAddress) is null ? (EnsureNewestGeneration(snapshot, entry), null) : null, cancellationToken).ConfigureAwait(false);
         await SetOwnStatusAsync(SiloStatus.Active, cancellationToken).ConfigureAwait(false);
         LogJoined(logger, silo.SiloAddress, view.Version, view.ActiveSilos.Count);
         _loops = Task.WhenAll(ProbeLoopAsync(), RefreshLoopAsync(), IAmAliveLoopAsync());
@@ -112,6 +113,13 @@ internal sealed partial class MembershipAgent(
         }
     }
 
+    /// <summary>
+    /// Makes this silo's view at least as new as the table was when called (a fence: whoever acts on ring
+    /// ownership after this knows every change written before). Concurrent callers share table reads.
+    /// </summary>
+    public Task EnsureCurrentViewAsync()
+        => LazyInitializer.EnsureInitialized(ref _freshRead, () => new FreshRead(() => RefreshAsync(_stopping.Token))).RunAsync();
+
     /// <summary>Reads the table, installs it if newer, and stops this silo if the table says it is dead.</summary>
     public async Task<MembershipTableSnapshot> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -125,6 +133,24 @@ internal sealed partial class MembershipAgent(
             lifetime.StopApplication();
         }
         return snapshot;
+    }
+
+    /// <summary>
+    /// Generations must grow per endpoint: others treat an older generation on the same endpoint as dead, so a
+    /// silo whose clock went back would be taken for its own predecessor. Joining like that fails loudly.
+    /// </summary>
+    private MembershipEntry EnsureNewestGeneration(MembershipTableSnapshot snapshot, MembershipEntry entry)
+    {
+        var newest = snapshot.Rows.Select(r => r.Entry.SiloAddress)
+            .Where(a => a.Endpoint.Equals(silo.SiloAddress.Endpoint))
+            .MaxBy(a => a.Generation);
+        if (newest is not null && newest.Generation >= silo.SiloAddress.Generation)
+        {
+            throw new DerorException(
+                $"Cannot join as {silo.SiloAddress}: the membership table already has generation {newest.Generation} on {silo.SiloAddress.Endpoint}. " +
+                "Generations are start times in milliseconds; has this machine's clock gone back?");
+        }
+        return entry;
     }
 
     private Task SetOwnStatusAsync(SiloStatus status, CancellationToken cancellationToken)

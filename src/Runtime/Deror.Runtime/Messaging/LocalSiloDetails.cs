@@ -1,19 +1,20 @@
-using System.Net.Sockets;
 using System.Net;
 using Deror.Configuration;
+using Deror.Runtime.Networking;
 using Microsoft.Extensions.Options;
 
 namespace Deror.Runtime.Messaging;
 
 internal sealed class LocalSiloDetails : ILocalSiloDetails
 {
-    public LocalSiloDetails(IOptions<SiloOptions> options, TimeProvider clock)
+    public LocalSiloDetails(IOptions<SiloOptions> options, PreboundSockets sockets, TimeProvider clock)
     {
         var o = options.Value;
         var address = o.GetAdvertisedAddress();
-        SiloAddress = new SiloAddress(new IPEndPoint(address, o.SiloPort == 0 ? FindFreePort(address) : o.SiloPort), SiloAddress.NewGeneration(clock));
+        // Port 0: bound now to learn the port, and kept bound until the listener takes the socket over.
+        SiloAddress = new SiloAddress(o.SiloPort == 0 ? sockets.BindFreePort(address) : new IPEndPoint(address, o.SiloPort), SiloAddress.NewGeneration(clock));
         // Chosen now (not when the gateway opens, last of all) so the membership row can advertise it from the start.
-        GatewayEndpoint = new IPEndPoint(address, o.GatewayPort == 0 ? FindFreePort(address) : o.GatewayPort);
+        GatewayEndpoint = o.GatewayPort == 0 ? sockets.BindFreePort(address) : new IPEndPoint(address, o.GatewayPort);
         SiloName = o.SiloName;
         ClusterId = o.ClusterId;
     }
@@ -25,11 +26,4 @@ internal sealed class LocalSiloDetails : ILocalSiloDetails
     public string SiloName { get; }
 
     public string ClusterId { get; }
-
-    private static int FindFreePort(IPAddress address)
-    {
-        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

@@ -17,6 +17,7 @@ namespace Deror.Runtime.Networking;
 /// </summary>
 internal sealed partial class Gateway(
     ILocalSiloDetails silo,
+    PreboundSockets sockets,
     IOptions<Configuration.MessagingOptions> messagingOptions,
     GrainTypeManifest manifest,
     MessageCenter messageCenter,
@@ -33,7 +34,7 @@ internal sealed partial class Gateway(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var handshake = Handshake.ForSilo(silo.SiloAddress, ManifestMetadata.Create(silo.ClusterId, manifest.GetInterfaceMap()));
-        _listener = new ConnectionListener(silo.GatewayEndpoint, handshake, serializer, this, messagingOptions.Value, logger);
+        _listener = new ConnectionListener(sockets.TakeOrBind(silo.GatewayEndpoint), handshake, serializer, this, messagingOptions.Value, logger);
         _listener.Start();
         return Task.CompletedTask;
     }

@@ -19,6 +19,7 @@ namespace Deror.Runtime.Networking;
 /// </summary>
 internal sealed partial class SiloConnections(
     ILocalSiloDetails silo,
+    PreboundSockets sockets,
     IOptions<MessagingOptions> messagingOptions,
     MessageSerializer serializer,
     ClusterMembershipView membership,
@@ -40,7 +41,7 @@ internal sealed partial class SiloConnections(
     {
         var handshake = Handshake.ForSilo(silo.SiloAddress, new Dictionary<string, string> { [ManifestMetadata.ClusterIdKey] = silo.ClusterId });
         _connector = new Connector(handshake, serializer, this, messagingOptions.Value, logger);
-        _listener = new ConnectionListener(silo.SiloAddress.Endpoint, handshake, serializer, this, messagingOptions.Value, logger);
+        _listener = new ConnectionListener(sockets.TakeOrBind(silo.SiloAddress.Endpoint), handshake, serializer, this, messagingOptions.Value, logger);
         _listener.Start();
         membership.Changed += DropDeadSilos;
         return Task.CompletedTask;

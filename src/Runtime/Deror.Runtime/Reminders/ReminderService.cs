@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Deror.Configuration;
 using Deror.Hosting;
+using Deror.Runtime.Membership;
 using Deror.Runtime.Ring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,14 @@ namespace Deror.Runtime.Reminders;
 /// the next tick is scheduled when that call ends. As in Orleans, a failed tick is not retried and ticks due
 /// while no silo owned the reminder are skipped, not replayed.
 /// </summary>
+/// <remarks>
+/// Hand-over fencing: when ranges move, the new owner starts firing as soon as it reads the new membership, while
+/// the old owner may not have read it yet. So before each tick a clustered silo brings its view up to the table
+/// as of that moment (<see cref="MembershipAgent.EnsureCurrentViewAsync"/>, shared by ticks due together) and fires
+/// only if it still owns the reminder: the new owner's first tick is due after it read the change, so the old
+/// owner's check for that tick sees the change too, and two owners never fire the same tick. If the table cannot
+/// be read the tick is skipped rather than risk a second owner.
+/// </remarks>
 internal sealed partial class ReminderService(
     IReminderTable table,
     IRangeOwnership ownership,
@@ -25,6 +34,7 @@ internal sealed partial class ReminderService(
     private readonly ConcurrentDictionary<(GrainId Grain, string Name), LocalReminder> _local = new();
     private readonly CancellationTokenSource _stopping = new();
     private IGrainFactory? _grainFactory;
+    private MembershipAgent? _membership;
     private ITimer? _refreshTimer;
     private int _refreshing;
 
@@ -33,6 +43,9 @@ internal sealed partial class ReminderService(
     private TimeProvider Clock => clock;
 
     private IGrainFactory GrainFactory => _grainFactory ??= services.GetRequiredService<IGrainFactory>();
+
+    // Only a clustered silo (one with a membership table) shares its ranges; a lone silo owns the whole ring.
+    private MembershipAgent? Membership => _membership ??= services.GetService<IMembershipTable>() is null ? null : services.GetRequiredService<MembershipAgent>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -162,6 +175,10 @@ internal sealed partial class ReminderService(
     private async Task FireAsync(LocalReminder reminder)
     {
         var entry = reminder.Entry;
+        if (!await StillOwnsAsync(reminder).ConfigureAwait(false))
+        {
+            return;
+        }
         try
         {
             var grain = GrainFactory.GetGrain<IRemindable>(entry.GrainId);
@@ -173,6 +190,43 @@ internal sealed partial class ReminderService(
         }
         reminder.ScheduleNext();
     }
+
+    /// <summary>The fence before a tick: false (and the tick skipped) if another silo may own the reminder now.</summary>
+    private async Task<bool> StillOwnsAsync(LocalReminder reminder)
+    {
+        if (Membership is not { } membership)
+        {
+            return true;
+        }
+        try
+        {
+            await membership.EnsureCurrentViewAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogFenceFailed(logger, e, reminder.Entry.ReminderName, reminder.Entry.GrainId);
+            reminder.ScheduleNext();
+            return false;
+        }
+        if (ownership.Owns(reminder.Entry.GrainHash))
+        {
+            return true;
+        }
+        // Handed over: the new owner fires it from now on (the range refresh drops it here too).
+        var key = (reminder.Entry.GrainId, reminder.Entry.ReminderName);
+        if (_local.TryRemove(new KeyValuePair<(GrainId, string), LocalReminder>(key, reminder)))
+        {
+            reminder.Dispose();
+        }
+        LogHandedOver(logger, reminder.Entry.ReminderName, reminder.Entry.GrainId);
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a tick of reminder '{ReminderName}' of {GrainId}: the membership table could not be read to confirm this silo still owns it")]
+    private static partial void LogFenceFailed(ILogger logger, Exception exception, string reminderName, GrainId grainId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reminder '{ReminderName}' of {GrainId} moved to another silo; not firing it here")]
+    private static partial void LogHandedOver(ILogger logger, string reminderName, GrainId grainId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading reminders failed; keeping the current schedule")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

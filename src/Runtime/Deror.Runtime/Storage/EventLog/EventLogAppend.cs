@@ -1,4 +1,7 @@
 namespace Deror.Runtime.Storage;
 
-/// <summary>One <see cref="IEventLogStore.AppendAsync"/> call as a group commit sees it: its stream and its events, in order.</summary>
+/// <summary>
+/// What a group commit appends to one stream: the events of every append to <see cref="Stream"/> in the group, one
+/// append after another in queue order (so each caller's events stay contiguous and in its order).
+/// </summary>
 public sealed record EventLogAppend(string Stream, IReadOnlyList<NewEvent> Events);

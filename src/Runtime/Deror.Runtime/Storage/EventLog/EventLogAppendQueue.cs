@@ -6,8 +6,10 @@ namespace Deror.Runtime.Storage;
 /// <summary>
 /// Group commit for an event log provider: concurrent appends queue here and one writer loop hands everything that
 /// is waiting to <c>commit</c> as one group (one transaction or round trip), so the cost of a commit is shared by
-/// every caller that arrived while the previous one ran. The provider's commit must apply a group atomically and in
-/// order, and return each append's last sequence; a failed commit fails every append of its group.
+/// every caller that arrived while the previous one ran. A group reaches the provider as one
+/// <see cref="EventLogAppend"/> per stream, in ordinal order of the stream names (a lock order for providers that
+/// lock per stream). The provider's commit must apply a group atomically and return each stream's new last
+/// sequence; the queue derives each caller's last sequence from it. A failed commit fails every append of its group.
 /// </summary>
 public sealed partial class EventLogAppendQueue : IDisposable
 {
@@ -90,14 +92,24 @@ public sealed partial class EventLogAppendQueue : IDisposable
     {
         try
         {
-            var lastSequences = await _commit([.. group.Select(pending => pending.Append)]).ConfigureAwait(false);
-            if (lastSequences.Count != group.Count)
+            var streams = group.GroupBy(pending => pending.Append.Stream, StringComparer.Ordinal)
+                .OrderBy(stream => stream.Key, StringComparer.Ordinal)
+                .Select(stream => (Appends: stream.ToArray(), Events: stream.SelectMany(pending => pending.Append.Events).ToArray()))
+                .ToArray();
+            var lastSequences = await _commit([.. streams.Select(stream => new EventLogAppend(stream.Appends[0].Append.Stream, stream.Events))]).ConfigureAwait(false);
+            if (lastSequences.Count != streams.Length)
             {
-                throw new InvalidOperationException($"The event log commit returned {lastSequences.Count} sequences for {group.Count} appends.");
+                throw new InvalidOperationException($"The event log commit returned {lastSequences.Count} sequences for {streams.Length} streams.");
             }
-            for (var i = 0; i < group.Count; i++)
+            for (var i = 0; i < streams.Length; i++)
             {
-                group[i].TrySetResult(lastSequences[i]);
+                // The stream's appends were concatenated in queue order: each one ends where the next one's events begin.
+                var last = lastSequences[i] - streams[i].Events.Length;
+                foreach (var pending in streams[i].Appends)
+                {
+                    last += pending.Append.Events.Count;
+                    pending.TrySetResult(last);
+                }
             }
         }
         catch (Exception exception)

@@ -1,6 +1,6 @@
 using Deror.Runtime;
 
-namespace Deror.Runtime.Tests.Grains;
+namespace Deror.Testing.Grains;
 
 public interface IReminderProbeGrain : IGrainWithStringKey, IRemindable
 {

@@ -1,0 +1,6 @@
+using Deror.Grains;
+
+namespace Deror.Agent.Execution;
+
+/// <summary>One attempt of one task, as handed to an executor.</summary>
+public sealed record TaskExecution(string TaskId, int Attempt, TaskSpec Spec, string Node);

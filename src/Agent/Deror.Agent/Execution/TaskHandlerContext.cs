@@ -1,0 +1,18 @@
+using System.Text.Json;
+
+namespace Deror.Agent.Execution;
+
+/// <summary>What a handler gets: which task and attempt, its JSON arguments, the node and the silo's services.</summary>
+public sealed record TaskHandlerContext(string TaskId, int Attempt, string? Arguments, string Node, IServiceProvider Services)
+{
+    /// <summary>The arguments read as <typeparamref name="T"/> (web defaults: camelCase, case-insensitive).</summary>
+    public T GetArguments<T>()
+    {
+        if (Arguments is null)
+        {
+            throw new InvalidOperationException($"Task {TaskId} has no arguments.");
+        }
+        return JsonSerializer.Deserialize<T>(Arguments, JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException($"Task {TaskId}'s arguments are null.");
+    }
+}

@@ -1,0 +1,151 @@
+using Deror.Agent.Directives;
+using Deror.Agent.Execution;
+using Deror.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Deror.Agent.Tests;
+
+/// <summary>The reconcile logic against fake task grains, with the real executors running real processes.</summary>
+public sealed class TaskReconcilerTests : IAsyncLifetime
+{
+    private const string Node = "node-a";
+    private readonly TestEnvironment _env = new();
+    private readonly FakeTaskGrains _grains = new();
+    private readonly TaskReconciler _reconciler;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _handlerRuns;
+
+    public TaskReconcilerTests()
+    {
+        var handlers = new HandlerTaskExecutor(
+            [
+                new TaskHandlerRegistration("wait", _ => new DelegateTaskHandler(async (_, ct) =>
+                {
+                    Interlocked.Increment(ref _handlerRuns);
+                    await _release.Task.WaitAsync(ct);
+                    return "\"released\"";
+                })),
+            ],
+            new ServiceCollection().BuildServiceProvider());
+        var executors = new TaskExecutorSet([new ProcessTaskExecutor(new TaskExecutionOptions { KillGracePeriod = TimeSpan.FromMilliseconds(200) }), handlers]);
+        var retry = new GrainRetry(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), NullLogger.Instance);
+        _reconciler = new TaskReconciler(_grains, executors, retry, Node, NullLogger.Instance);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _reconciler.DisposeAsync();
+        _env.Dispose();
+    }
+
+    [Fact]
+    public async Task Starts_missing_tasks_and_reports_start_and_finish_through_hiccups()
+    {
+        _grains.FailuresBeforeSuccess = 3;
+        var task = _grains.Task("t-1");
+
+        _reconciler.Reconcile([Process("t-1", 1, "echo", "done")], acceptNew: true);
+        var outcome = await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([(Node, 1)], task.Started);
+        Assert.True(outcome.Succeeded);
+        Assert.Equal("done\n", outcome.Logs);
+        await _reconciler.WhenIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_finished_attempt_is_not_started_again_while_a_stale_directive_lists_it()
+    {
+        var task = _grains.Task("t-1");
+        var assignment = Process("t-1", 1, "true");
+        _reconciler.Reconcile([assignment], acceptNew: true);
+        await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+        await _reconciler.WhenIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+
+        _reconciler.Reconcile([assignment], acceptNew: true);
+        _reconciler.Reconcile([assignment with { Attempt = 2 }], acceptNew: true);
+        await TestEnvironment.WaitUntil(() => task.Finished.Count == 2, "the second attempt to finish");
+
+        Assert.Equal([1, 2], task.Started.Select(s => s.Attempt));
+    }
+
+    [Fact]
+    public async Task A_task_removed_from_the_directive_is_stopped_without_a_report()
+    {
+        _reconciler.Reconcile([Handler("t-1", 1)], acceptNew: true);
+        await TestEnvironment.WaitUntil(() => _handlerRuns == 1, "the handler to run");
+        Assert.Equal(["t-1"], _reconciler.RunningTasks);
+
+        _reconciler.Reconcile([], acceptNew: true);
+        await _reconciler.WhenIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Empty(_grains.Task("t-1").Finished);
+    }
+
+    [Fact]
+    public async Task A_timeout_stops_the_process_and_reports_TimedOut()
+    {
+        var task = _grains.Task("t-1");
+        var assignment = Process("t-1", 1, "sleep", "30") with { };
+        assignment = assignment with { Spec = assignment.Spec with { Timeout = TimeSpan.FromMilliseconds(300) } };
+
+        _reconciler.Reconcile([assignment], acceptNew: true);
+        var outcome = await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(outcome.TimedOut);
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("Timed out after 0.3 s.", outcome.Error);
+    }
+
+    [Fact]
+    public async Task Without_acceptNew_nothing_starts_but_running_work_continues()
+    {
+        _reconciler.Reconcile([Handler("t-1", 1)], acceptNew: true);
+        await TestEnvironment.WaitUntil(() => _handlerRuns == 1, "the handler to run");
+
+        _reconciler.Reconcile([Handler("t-1", 1), Process("t-2", 1, "true")], acceptNew: false);
+        _release.SetResult();
+        var outcome = await _grains.Task("t-1").FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("\"released\"", outcome.Result);
+        Assert.Empty(_grains.Task("t-2").Started);
+    }
+
+    [Fact]
+    public async Task After_a_silo_restart_an_orphaned_process_attempt_is_failed_and_new_ones_start()
+    {
+        var orphan = _grains.Task("t-old");
+        orphan.Info = new TaskInfo { Id = "t-old", State = TaskState.Running, Node = Node, Attempt = 4 };
+        var fresh = _grains.Task("t-new");
+
+        _reconciler.Reconcile([Process("t-old", 4, "true"), Process("t-new", 1, "true")], acceptNew: false);
+        var failed = await orphan.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(failed.Succeeded);
+        Assert.Equal("The silo on node node-a restarted while this Process task ran; Process tasks cannot be re-adopted.", failed.Error);
+        Assert.Empty(orphan.Started);
+        await _reconciler.WhenIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Empty(fresh.Started); // draining: no new work
+
+        _reconciler.Reconcile([Process("t-new", 1, "true")], acceptNew: true);
+        await fresh.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_kind_without_executor_fails_clearly()
+    {
+        var task = _grains.Task("t-1");
+        _reconciler.Reconcile([new TaskAssignment("t-1", 1, new TaskSpec { Kind = TaskKind.Container, Container = new ContainerSpec { Image = "busybox" } })], acceptNew: true);
+        var outcome = await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("Node node-a cannot run Container tasks (no executor for them is configured).", outcome.Error);
+    }
+
+    private static TaskAssignment Process(string id, int attempt, string command, params string[] arguments) =>
+        new(id, attempt, new TaskSpec { Kind = TaskKind.Process, Process = new ProcessSpec { Command = command, Arguments = arguments } });
+
+    private static TaskAssignment Handler(string id, int attempt) =>
+        new(id, attempt, new TaskSpec { Kind = TaskKind.Handler, Handler = new HandlerSpec { Name = "wait" } });
+}
