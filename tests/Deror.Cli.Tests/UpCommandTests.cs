@@ -9,42 +9,47 @@ public sealed class UpCommandTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("deror-up-").FullName;
 
     [Fact]
-    public async Task Up_starts_two_silos_that_form_a_cluster_and_Ctrl_C_stops_every_process_it_started()
+    public async Task Up_starts_two_silos_beside_simulated_Exo_nodes_and_Ctrl_C_stops_every_process_it_started()
     {
         var gatewayPort = FreePorts.Consecutive(2);
-        var siloPort = FreePorts.Consecutive(2);
         using var up = DerorProcess.Start(
-            ["up", "--nodes", "2", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(siloPort), "--data-dir", Path.Combine(_directory, "data")],
+            ["up", "--nodes", "2", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(2)), "--exo-port", Invariant(FreePorts.Consecutive(2)), "--data-dir", Path.Combine(_directory, "data")],
             workingDirectory: _directory);
-        int[] pids = [];
+        int[] started = [];
         try
         {
             await up.WaitForLineAsync(l => l.StartsWith("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
             var pidLine = await up.WaitForLineAsync(l => l.TrimStart().StartsWith("pids", StringComparison.Ordinal), TimeSpan.FromSeconds(1));
-            pids = [.. pidLine.Trim()["pids".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
-            Assert.Equal(2, pids.Length);
-            Assert.Equal(pids.Order(), Children(up.Pid).Order()); // what it reports is all it started
+            int[] silos = [.. pidLine.Trim()["pids".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
+            Assert.Equal(silos.Order(), Children(up.Pid).Order()); // what it reports is all it started itself
+            int[] exoSims = [.. silos.SelectMany(Children)];
+            Assert.Equal(2, exoSims.Length); // each silo's sidecar runs one simulated Exo node
+            Assert.All(exoSims, pid => Assert.Contains("exo-sim", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal));
+            started = [.. silos, .. exoSims];
             Assert.Contains($"gateway    127.0.0.1:{gatewayPort}", up.Stdout);
             Assert.True(File.Exists(Path.Combine(_directory, "data", "local.db")));
 
-            var silos = await DerorProcess.RunAsync("silos", "--json", "--gateway", $"127.0.0.1:{gatewayPort}");
-            Assert.True(silos.ExitCode == 0, silos.ToString());
+            var nodes = await DerorProcess.RunAsync("nodes", "--json", "--gateway", $"127.0.0.1:{gatewayPort + 1}");
+            Assert.True(nodes.ExitCode == 0, nodes.ToString());
             Assert.Equal(
-                [$"127.0.0.1:{gatewayPort}", $"127.0.0.1:{gatewayPort + 1}"],
-                JsonDocument.Parse(silos.Stdout).RootElement.EnumerateArray().Select(s => s.GetProperty("gateway").GetString()));
-            var health = await DerorProcess.RunAsync("health", "--json", "--gateway", $"127.0.0.1:{gatewayPort + 1}");
-            Assert.True(health.ExitCode == 0, health.ToString());
-            Assert.Equal("local", JsonDocument.Parse(health.Stdout).RootElement.GetProperty("clusterId").GetString());
+                [("node-1", "Healthy"), ("node-2", "Healthy")],
+                JsonDocument.Parse(nodes.Stdout).RootElement.EnumerateArray().Select(n => (n.GetProperty("name").GetString(), n.GetProperty("status").GetString())).Order());
+            var silosListed = await DerorProcess.RunAsync("silos", "--json", "--gateway", $"127.0.0.1:{gatewayPort}");
+            Assert.True(silosListed.ExitCode == 0, silosListed.ToString());
+            Assert.Equal(2, JsonDocument.Parse(silosListed.Stdout).RootElement.GetArrayLength());
+            var hi = await DerorProcess.RunAsync("exec", "hi", "--wait", "--gateway", $"127.0.0.1:{gatewayPort}", "--", "echo", "hi");
+            Assert.True(hi.ExitCode == 0, hi.ToString());
+            Assert.Equal("hi\n", hi.Stdout);
 
             up.Signal("INT");
 
             Assert.Equal(0, await up.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            Assert.All(pids, pid => Assert.False(IsRunning(pid), $"silo pid {pid} still runs after deror up exited"));
+            Assert.All(started, pid => Assert.False(IsRunning(pid), $"pid {pid} still runs after deror up exited"));
             Assert.Contains("deror: stopped.", up.Stderr);
         }
         finally
         {
-            foreach (var pid in pids.Where(IsRunning))
+            foreach (var pid in started.Where(IsRunning))
             {
                 System.Diagnostics.Process.GetProcessById(pid).Kill();
             }
@@ -59,7 +64,7 @@ public sealed class UpCommandTests : IDisposable
         blocker.Start();
 
         var result = await DerorProcess.RunAsync(
-            ["up", "--nodes", "1", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(1)), "--data-dir", Path.Combine(_directory, "data")],
+            ["up", "--nodes", "1", "--no-exo", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(1)), "--data-dir", Path.Combine(_directory, "data")],
             null);
 
         Assert.True(result.ExitCode == 1, result.ToString());
@@ -68,9 +73,9 @@ public sealed class UpCommandTests : IDisposable
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The direct children of <paramref name="pid"/>, from the kernel rather than from what deror says.</summary>
+    /// <summary>The direct children of <paramref name="pid"/>, from the kernel rather than from what deror says (each thread lists those it forked).</summary>
     private static int[] Children(int pid)
-        => [.. File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
+        => [.. Directory.GetDirectories($"/proc/{pid}/task").SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(int.Parse)];
 
     private static bool IsRunning(int pid)
     {

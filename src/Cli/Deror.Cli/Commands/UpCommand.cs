@@ -14,8 +14,10 @@ internal static class UpCommand
         var siloPort = new Option<int>("--silo-port") { Description = "The first silo's silo-to-silo port; the others follow", DefaultValueFactory = _ => 11111 };
         var dataDirectory = new Option<string>("--data-dir") { Description = "Where the SQLite store (local.db) and the logs go", DefaultValueFactory = _ => ".deror" };
         var fresh = new Option<bool>("--fresh") { Description = "Delete the store and logs first (start from an empty cluster)" };
-        var siloPath = new Option<string>("--silo-path") { Description = "The silo to run (Deror.Silo.dll); default: the one built with this CLI", DefaultValueFactory = _ => BuiltSiloPath() };
-        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, dataDirectory, fresh, siloPath };
+        var exoPort = new Option<int>("--exo-port") { Description = "The first simulated Exo node's API port; the others follow", DefaultValueFactory = _ => 52415 };
+        var noExo = new Option<bool>("--no-exo") { Description = "Start the silos alone, without simulated Exo nodes" };
+        var siloPath = new Option<string>("--silo-path") { Description = "The silo to run (Deror.Silo.dll); default: the one built with this CLI", DefaultValueFactory = _ => BuiltPath("DerorSiloPath", "Deror.Silo.dll") };
+        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, exoPort, noExo, dataDirectory, fresh, siloPath };
         return command.WithAction(environment, async (context, cancellationToken) =>
         {
             var options = new LocalClusterOptions
@@ -26,6 +28,9 @@ internal static class UpCommand
                 SiloPort = context.GetValue(siloPort),
                 DataDirectory = context.GetValue(dataDirectory),
                 SiloPath = Path.GetFullPath(context.GetValue(siloPath)),
+                WithExo = !context.GetValue(noExo),
+                ExoPort = context.GetValue(exoPort),
+                ExoSimPath = BuiltPath("DerorExoSimPath", "exo-sim.dll"),
             };
             if (options.Validate() is { Count: > 0 } errors)
             {
@@ -40,6 +45,10 @@ internal static class UpCommand
             await using var cluster = await LocalCluster.LocalCluster.StartAsync(options, cancellationToken);
             output.Stdout.WriteLine($"Local cluster '{options.ClusterId}' is up: {options.Nodes} silo(s).");
             output.Stdout.WriteLine($"  gateway    {cluster.Gateways[0]}" + (options.Nodes > 1 ? $" (and {string.Join(", ", cluster.Gateways.Skip(1))})" : ""));
+            if (options.WithExo)
+            {
+                output.Stdout.WriteLine($"  nodes      {string.Join(", ", Enumerable.Range(0, options.Nodes).Select(i => $"{LocalClusterOptions.NodeName(i)} (Exo API http://127.0.0.1:{options.ExoPort + i})"))}");
+            }
             output.Stdout.WriteLine($"  store      {options.DatabasePath}");
             output.Stdout.WriteLine($"  logs       {options.LogDirectory}");
             output.Stdout.WriteLine($"  pids       {string.Join(' ', cluster.Silos.Select(s => s.Pid))}");
@@ -74,9 +83,9 @@ internal static class UpCommand
         });
     }
 
-    /// <summary>The silo built alongside this CLI (its path is recorded at build time; see Deror.Cli.csproj).</summary>
-    private static string BuiltSiloPath()
-        => typeof(UpCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "DerorSiloPath")?.Value ?? "Deror.Silo.dll";
+    /// <summary>An executable built alongside this CLI (its path is recorded at build time; see Deror.Cli.csproj).</summary>
+    private static string BuiltPath(string key, string fallback)
+        => Path.GetFullPath(typeof(UpCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value ?? fallback);
 
     private static void DeleteData(LocalClusterOptions options)
     {

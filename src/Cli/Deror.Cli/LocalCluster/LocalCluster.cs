@@ -66,8 +66,8 @@ internal sealed class LocalCluster : IAsyncDisposable
     private void StartSilo(int index)
     {
         var name = $"silo-{index + 1}";
-        string[] arguments =
-        [
+        var arguments = new List<string>
+        {
             _options.SiloPath,
             $"--Deror:ClusterId={_options.ClusterId}",
             $"--Deror:SiloName={name}",
@@ -75,9 +75,35 @@ internal sealed class LocalCluster : IAsyncDisposable
             $"--Deror:GatewayPort={_options.GatewayPort + index}",
             "--Deror:Storage:Provider=Sqlite",
             $"--Deror:Storage:SqlitePath={_options.DatabasePath}",
-        ];
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        _silos.Add(ChildProcess.Start(name, dotnet, arguments, Path.Combine(_options.LogDirectory, name + ".log")));
+        };
+        if (_options.WithExo)
+        {
+            arguments.AddRange(SidecarArguments(index));
+        }
+        _silos.Add(ChildProcess.Start(name, Dotnet, arguments, Path.Combine(_options.LogDirectory, name + ".log")));
+    }
+
+    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    /// <summary>The silo's sidecar settings (<c>Deror:Sidecar</c>): supervise one exo-sim, which finds the others through a shared directory.</summary>
+    private IEnumerable<string> SidecarArguments(int index)
+    {
+        var node = LocalClusterOptions.NodeName(index);
+        var home = _options.ExoHome(index);
+        Directory.CreateDirectory(home);
+        var exoPort = (_options.ExoPort + index).ToString(CultureInfo.InvariantCulture);
+        string[] exo = [_options.ExoSimPath, "--api-port", exoPort, "--cluster-dir", _options.ExoClusterDirectory, "--friendly-name", node];
+        yield return $"--Deror:Metadata:exo-node={node}";
+        yield return $"--Deror:Sidecar:NodeName={node}";
+        yield return $"--Deror:Sidecar:ExoApiUrl=http://127.0.0.1:{exoPort}/";
+        yield return $"--Deror:Sidecar:Exo:Command={Dotnet}";
+        for (var i = 0; i < exo.Length; i++)
+        {
+            yield return $"--Deror:Sidecar:Exo:Arguments:{i}={exo[i]}";
+        }
+        yield return $"--Deror:Sidecar:Exo:Environment:EXO_HOME={home}";
+        yield return $"--Deror:Sidecar:Exo:PidFile={Path.Combine(home, "sidecar.pid")}";
+        yield return $"--Deror:Sidecar:Exo:LogFile={Path.Combine(_options.LogDirectory, node + "-exo.log")}";
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -107,10 +133,20 @@ internal sealed class LocalCluster : IAsyncDisposable
                 await ThrowIfAnyExitedAsync();
                 await Task.Delay(PollInterval, deadline.Token);
             }
+            if (_options.WithExo)
+            {
+                // Each sidecar reports its Exo node; all Healthy means the simulated Exo cluster has formed too.
+                var cluster = new ClusterManager(client, _options.ClusterId);
+                while ((await cluster.GetNodesAsync().WaitAsync(deadline.Token)).Count(n => n.Status == Grains.NodeStatus.Healthy) < _options.Nodes)
+                {
+                    await ThrowIfAnyExitedAsync();
+                    await Task.Delay(PollInterval, deadline.Token);
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new CliException(ExitCodes.Failure, $"the silos did not all join within {_options.StartTimeout.TotalSeconds:0} s; see the logs in {_options.LogDirectory}.");
+            throw new CliException(ExitCodes.Failure, $"the cluster was not ready within {_options.StartTimeout.TotalSeconds:0} s (every silo active{(_options.WithExo ? ", every node Healthy" : "")}); see the logs in {_options.LogDirectory}.");
         }
         finally
         {
@@ -140,7 +176,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         for (var i = 0; i < options.Nodes; i++)
         {
-            foreach (var (port, what) in new[] { (options.GatewayPort + i, "gateway"), (options.SiloPort + i, "silo") })
+            foreach (var (port, what) in options.PortsOf(i))
             {
                 try
                 {
@@ -149,7 +185,7 @@ internal sealed class LocalCluster : IAsyncDisposable
                 }
                 catch (SocketException)
                 {
-                    throw new CliException(ExitCodes.Failure, $"port {port} ({what} port of silo-{i + 1}) is in use: is a cluster already running? Pick other ports with --gateway-port / --silo-port.");
+                    throw new CliException(ExitCodes.Failure, $"port {port} ({what} of silo-{i + 1}) is in use: is a cluster already running? Pick other ports with --gateway-port / --silo-port.");
                 }
             }
         }

@@ -15,6 +15,15 @@ internal sealed class LocalClusterOptions
     /// <summary>The first silo's silo-to-silo port; silo i uses <c>SiloPort + i</c>.</summary>
     public int SiloPort { get; init; } = 11111;
 
+    /// <summary>Run each silo beside a simulated Exo node (exo-sim) its sidecar supervises; off: the silos alone.</summary>
+    public bool WithExo { get; init; } = true;
+
+    /// <summary>The first simulated Exo node's API port (Exo's own default); node i uses <c>ExoPort + i</c>.</summary>
+    public int ExoPort { get; init; } = 52415;
+
+    /// <summary>The Exo simulator to run (<c>exo-sim.dll</c>).</summary>
+    public string ExoSimPath { get; init; } = "";
+
     /// <summary>Where the store (<c>local.db</c>) and the silos' logs go.</summary>
     public string DataDirectory { get; init; } = ".deror";
 
@@ -31,6 +40,26 @@ internal sealed class LocalClusterOptions
 
     public string LogDirectory => Path.GetFullPath(Path.Combine(DataDirectory, "logs"));
 
+    /// <summary>The simulated Exo nodes find each other through this directory.</summary>
+    public string ExoClusterDirectory => Path.GetFullPath(Path.Combine(DataDirectory, "exo-cluster"));
+
+    /// <summary>Node i's Exo home (its PID file and lock).</summary>
+    public string ExoHome(int index) => Path.GetFullPath(Path.Combine(DataDirectory, NodeName(index)));
+
+    /// <summary>Deror's name for node i (the key of its node grain).</summary>
+    public static string NodeName(int index) => $"node-{index + 1}";
+
+    /// <summary>The ports silo i needs free, with what each is for.</summary>
+    public IEnumerable<(int Port, string Use)> PortsOf(int index)
+    {
+        yield return (GatewayPort + index, "gateway port");
+        yield return (SiloPort + index, "silo port");
+        if (WithExo)
+        {
+            yield return (ExoPort + index, "Exo API port");
+        }
+    }
+
     /// <summary>The problems with these settings, each naming the option; empty when they are fine.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -45,13 +74,22 @@ internal sealed class LocalClusterOptions
         }
         CheckPorts(errors, "--gateway-port", GatewayPort);
         CheckPorts(errors, "--silo-port", SiloPort);
-        if (Math.Abs(GatewayPort - SiloPort) < Nodes)
+        if (WithExo)
         {
-            errors.Add($"--gateway-port {GatewayPort} and --silo-port {SiloPort} ranges overlap for {Nodes} node(s).");
+            CheckPorts(errors, "--exo-port", ExoPort);
+        }
+        var ports = Enumerable.Range(0, Nodes).SelectMany(PortsOf).Select(p => p.Port).ToList();
+        if (ports.Distinct().Count() != ports.Count)
+        {
+            errors.Add($"the port ranges of --gateway-port {GatewayPort}, --silo-port {SiloPort}{(WithExo ? $" and --exo-port {ExoPort}" : "")} overlap for {Nodes} node(s).");
         }
         if (!File.Exists(SiloPath))
         {
             errors.Add($"the silo is not built: {SiloPath} is missing (build src/Silo/Deror.Silo, or pass --silo-path).");
+        }
+        if (WithExo && !File.Exists(ExoSimPath))
+        {
+            errors.Add($"the Exo simulator is not built: {ExoSimPath} is missing (build src/Exo/Deror.Exo.Simulator, or pass --no-exo).");
         }
         return errors;
     }
