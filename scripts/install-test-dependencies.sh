@@ -9,6 +9,7 @@ need() { [ -e "$2" ] || missing+=("$1"); }
 
 need redis-server /usr/bin/redis-server            # Redis provider tests and fault tests
 need postgresql-15 /usr/lib/postgresql/15/bin/postgres  # PostgreSQL provider tests and fault tests
+need chromium /usr/bin/chromium                    # dashboard browser tests (Playwright drives it; never `playwright install`)
 need docker.io /usr/sbin/dockerd                   # Docker client tests: a private dockerd with its own containerd (runc, CLI)
 need busybox-static /bin/busybox                   # the Docker tests' image, imported from a busybox root filesystem
 # PyHost: the embedded CPython and the Jupyter kernel/notebook tests

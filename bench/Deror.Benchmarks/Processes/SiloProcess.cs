@@ -32,6 +32,8 @@ public sealed class SiloProcess : IDisposable
             RedirectStandardError = true,
         };
         startInfo.ArgumentList.Add(SiloBuildOutput.SiloDll());
+        // Several silos share this machine: each HTTP API on a port of its own (later arguments still override it).
+        startInfo.ArgumentList.Add("--Deror:Http:Port=0");
         foreach (var arg in args)
         {
             startInfo.ArgumentList.Add(arg);

@@ -19,7 +19,8 @@ internal static class ControlEndpoints
 
         control.MapGet("/status", (ClusterNode node, FaultState faults) => Results.Json(new { cluster = node.Status(), faults = faults.Snapshot() }));
 
-        // The process exits with this code once the answer is sent (in-process nodes stop abruptly instead).
+        // The process exits with this code shortly after the answer is sent (in-process nodes stop abruptly instead):
+        // the pause lets the client read the answer before the socket goes away, so it is not reset under load.
         control.MapPost("/crash", (HttpContext context, ILogger<FaultState> logger, int? exit_code) =>
         {
             var code = exit_code ?? 3;
@@ -30,7 +31,7 @@ internal static class ControlEndpoints
             Log.FaultInjected(logger, $"crash with exit code {code}");
             context.Response.OnCompleted(() =>
             {
-                crash(code);
+                _ = Task.Delay(TimeSpan.FromMilliseconds(250)).ContinueWith(_ => crash(code), TaskScheduler.Default);
                 return Task.CompletedTask;
             });
             return Results.Accepted();

@@ -1,0 +1,65 @@
+using Deror.Hosting;
+using Deror.Runtime;
+using Deror.Runtime.Membership;
+using Deror.Runtime.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Deror.Http.Api;
+
+/// <summary>Whether this silo serves: started, and Active in its own view of the membership table.</summary>
+internal sealed class SiloReadiness(Silo silo, ILocalSiloDetails local, ClusterMembershipView membership, IServiceProvider services)
+{
+    // Without a membership table the silo runs alone and serves as soon as it has started.
+    private readonly bool _clustered = services.GetService<IMembershipTable>() is not null;
+
+    public (bool Ready, string Status) Check()
+    {
+        if (!silo.Started.IsCompletedSuccessfully)
+        {
+            return (false, "Starting");
+        }
+        if (!_clustered)
+        {
+            return (true, nameof(SiloStatus.Active));
+        }
+        if (membership.IsLocalSiloDead)
+        {
+            return (false, nameof(SiloStatus.Dead));
+        }
+        var status = membership.GetStatus(local.SiloAddress);
+        return (status == SiloStatus.Active, status.ToString());
+    }
+
+    public IReadOnlyList<Api.SiloInfo> Silos()
+    {
+        var rows = membership.Snapshot.Rows.Select(r => r.Entry).ToList();
+        if (!_clustered)
+        {
+            rows.Add(new MembershipEntry
+            {
+                SiloAddress = local.SiloAddress,
+                Status = silo.Started.IsCompletedSuccessfully ? SiloStatus.Active : SiloStatus.Joining,
+                SiloName = local.SiloName,
+                HostName = Environment.MachineName,
+                GatewayPort = local.GatewayEndpoint.Port,
+            });
+        }
+        return rows
+            .OrderBy(e => e.Status == SiloStatus.Dead)
+            .ThenBy(e => e.SiloName, StringComparer.Ordinal)
+            .ThenByDescending(e => e.SiloAddress.Generation)
+            .Select(e => new SiloInfo
+            {
+                Address = e.SiloAddress.ToString(),
+                Status = e.Status.ToString(),
+                Name = e.SiloName,
+                HostName = e.HostName,
+                Gateway = e.GatewayPort > 0 ? $"{e.SiloAddress.Endpoint.Address}:{e.GatewayPort}" : null,
+                StartTime = e.StartTime,
+                IAmAliveTime = e.IAmAliveTime,
+                IsLocal = e.SiloAddress.Equals(local.SiloAddress),
+                Metadata = e.Metadata,
+            })
+            .ToArray();
+    }
+}
