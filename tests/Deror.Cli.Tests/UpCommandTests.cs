@@ -12,8 +12,9 @@ public sealed class UpCommandTests : IDisposable
     public async Task Up_starts_two_silos_beside_simulated_Exo_nodes_and_Ctrl_C_stops_every_process_it_started()
     {
         var gatewayPort = FreePorts.Consecutive(2);
+        var httpPort = FreePorts.Consecutive(2);
         using var up = DerorProcess.Start(
-            ["up", "--nodes", "2", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(2)), "--exo-port", Invariant(FreePorts.Consecutive(2)), "--data-dir", Path.Combine(_directory, "data")],
+            ["up", "--nodes", "2", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(2)), "--http-port", Invariant(httpPort), "--exo-port", Invariant(FreePorts.Consecutive(2)), "--data-dir", Path.Combine(_directory, "data")],
             workingDirectory: _directory);
         int[] started = [];
         try
@@ -27,6 +28,12 @@ public sealed class UpCommandTests : IDisposable
             Assert.All(exoSims, pid => Assert.Contains("exo-sim", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal));
             started = [.. silos, .. exoSims];
             Assert.Contains($"gateway    127.0.0.1:{gatewayPort}", up.Stdout);
+            Assert.Contains($"dashboard  http://127.0.0.1:{httpPort}/", up.Stdout);
+            using (var http = new HttpClient())
+            {
+                var health = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{httpPort + 1}/api/cluster/health"))).RootElement;
+                Assert.Equal("local", health.GetProperty("clusterId").GetString());
+            }
             Assert.True(File.Exists(Path.Combine(_directory, "data", "local.db")));
 
             var nodes = await DerorProcess.RunAsync("nodes", "--json", "--gateway", $"127.0.0.1:{gatewayPort + 1}");
@@ -64,7 +71,7 @@ public sealed class UpCommandTests : IDisposable
         blocker.Start();
 
         var result = await DerorProcess.RunAsync(
-            ["up", "--nodes", "1", "--no-exo", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(1)), "--data-dir", Path.Combine(_directory, "data")],
+            ["up", "--nodes", "1", "--no-exo", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(1)), "--http-port", Invariant(FreePorts.Consecutive(1)), "--data-dir", Path.Combine(_directory, "data")],
             null);
 
         Assert.True(result.ExitCode == 1, result.ToString());

@@ -14,10 +14,11 @@ internal static class UpCommand
         var siloPort = new Option<int>("--silo-port") { Description = "The first silo's silo-to-silo port; the others follow", DefaultValueFactory = _ => 11111 };
         var dataDirectory = new Option<string>("--data-dir") { Description = "Where the SQLite store (local.db) and the logs go", DefaultValueFactory = _ => ".deror" };
         var fresh = new Option<bool>("--fresh") { Description = "Delete the store and logs first (start from an empty cluster)" };
+        var httpPort = new Option<int>("--http-port") { Description = "The first silo's HTTP API and dashboard port; the others follow", DefaultValueFactory = _ => 8080 };
         var exoPort = new Option<int>("--exo-port") { Description = "The first simulated Exo node's API port; the others follow", DefaultValueFactory = _ => 52415 };
         var noExo = new Option<bool>("--no-exo") { Description = "Start the silos alone, without simulated Exo nodes" };
         var siloPath = new Option<string>("--silo-path") { Description = "The silo to run (Deror.Silo.dll); default: the one built with this CLI", DefaultValueFactory = _ => BuiltPath("DerorSiloPath", "Deror.Silo.dll") };
-        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, exoPort, noExo, dataDirectory, fresh, siloPath };
+        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, httpPort, exoPort, noExo, dataDirectory, fresh, siloPath };
         return command.WithAction(environment, async (context, cancellationToken) =>
         {
             var options = new LocalClusterOptions
@@ -26,6 +27,7 @@ internal static class UpCommand
                 ClusterId = environment.Globals.ClusterId(context.Parse),
                 GatewayPort = context.GetValue(gatewayPort),
                 SiloPort = context.GetValue(siloPort),
+                HttpPort = context.GetValue(httpPort),
                 DataDirectory = context.GetValue(dataDirectory),
                 SiloPath = Path.GetFullPath(context.GetValue(siloPath)),
                 WithExo = !context.GetValue(noExo),
@@ -44,6 +46,7 @@ internal static class UpCommand
             output.Note($"deror: starting {options.Nodes} silo(s) of cluster '{options.ClusterId}'...");
             await using var cluster = await LocalCluster.LocalCluster.StartAsync(options, cancellationToken);
             output.Stdout.WriteLine($"Local cluster '{options.ClusterId}' is up: {options.Nodes} silo(s).");
+            output.Stdout.WriteLine($"  dashboard  {cluster.Dashboard}");
             output.Stdout.WriteLine($"  gateway    {cluster.Gateways[0]}" + (options.Nodes > 1 ? $" (and {string.Join(", ", cluster.Gateways.Skip(1))})" : ""));
             if (options.WithExo)
             {

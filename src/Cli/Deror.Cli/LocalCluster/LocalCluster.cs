@@ -20,6 +20,9 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public IReadOnlyList<ChildProcess> Silos => _silos;
 
+    /// <summary>The first silo's HTTP API and dashboard.</summary>
+    public Uri Dashboard => new($"http://127.0.0.1:{_options.HttpPort.ToString(CultureInfo.InvariantCulture)}/");
+
     public IReadOnlyList<string> Gateways
         => [.. Enumerable.Range(0, _options.Nodes).Select(i => "127.0.0.1:" + (_options.GatewayPort + i).ToString(CultureInfo.InvariantCulture))];
 
@@ -73,6 +76,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             $"--Deror:SiloName={name}",
             $"--Deror:SiloPort={_options.SiloPort + index}",
             $"--Deror:GatewayPort={_options.GatewayPort + index}",
+            $"--Deror:Http:Port={_options.HttpPort + index}",
             "--Deror:Storage:Provider=Sqlite",
             $"--Deror:Storage:SqlitePath={_options.DatabasePath}",
         };
@@ -133,6 +137,7 @@ internal sealed class LocalCluster : IAsyncDisposable
                 await ThrowIfAnyExitedAsync();
                 await Task.Delay(PollInterval, deadline.Token);
             }
+            await WaitUntilHttpReadyAsync(deadline.Token);
             if (_options.WithExo)
             {
                 // Each sidecar reports its Exo node; all Healthy means the simulated Exo cluster has formed too.
@@ -151,6 +156,34 @@ internal sealed class LocalCluster : IAsyncDisposable
         finally
         {
             await deadline.CancelAsync(); // ends a connection attempt still running after a silo failed
+        }
+    }
+
+    /// <summary>Every silo's HTTP API answers <c>/readyz</c> (the silo is Active) with 200.</summary>
+    private async Task WaitUntilHttpReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < _options.Nodes; i++)
+        {
+            var readyz = new Uri($"http://127.0.0.1:{(_options.HttpPort + i).ToString(CultureInfo.InvariantCulture)}/readyz");
+            while (!await IsOkAsync(http, readyz, cancellationToken))
+            {
+                await ThrowIfAnyExitedAsync();
+                await Task.Delay(PollInterval, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<bool> IsOkAsync(HttpClient http, Uri uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(uri, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false; // not listening yet
         }
     }
 

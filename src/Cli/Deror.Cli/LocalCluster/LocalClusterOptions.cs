@@ -15,6 +15,9 @@ internal sealed class LocalClusterOptions
     /// <summary>The first silo's silo-to-silo port; silo i uses <c>SiloPort + i</c>.</summary>
     public int SiloPort { get; init; } = 11111;
 
+    /// <summary>The first silo's HTTP API and dashboard port; silo i uses <c>HttpPort + i</c>.</summary>
+    public int HttpPort { get; init; } = 8080;
+
     /// <summary>Run each silo beside a simulated Exo node (exo-sim) its sidecar supervises; off: the silos alone.</summary>
     public bool WithExo { get; init; } = true;
 
@@ -54,6 +57,7 @@ internal sealed class LocalClusterOptions
     {
         yield return (GatewayPort + index, "gateway port");
         yield return (SiloPort + index, "silo port");
+        yield return (HttpPort + index, "HTTP port");
         if (WithExo)
         {
             yield return (ExoPort + index, "Exo API port");
@@ -74,6 +78,7 @@ internal sealed class LocalClusterOptions
         }
         CheckPorts(errors, "--gateway-port", GatewayPort);
         CheckPorts(errors, "--silo-port", SiloPort);
+        CheckPorts(errors, "--http-port", HttpPort);
         if (WithExo)
         {
             CheckPorts(errors, "--exo-port", ExoPort);
@@ -81,7 +86,7 @@ internal sealed class LocalClusterOptions
         var ports = Enumerable.Range(0, Nodes).SelectMany(PortsOf).Select(p => p.Port).ToList();
         if (ports.Distinct().Count() != ports.Count)
         {
-            errors.Add($"the port ranges of --gateway-port {GatewayPort}, --silo-port {SiloPort}{(WithExo ? $" and --exo-port {ExoPort}" : "")} overlap for {Nodes} node(s).");
+            errors.Add($"the port ranges of --gateway-port {GatewayPort}, --silo-port {SiloPort}, --http-port {HttpPort}{(WithExo ? $" and --exo-port {ExoPort}" : "")} overlap for {Nodes} node(s).");
         }
         if (!File.Exists(SiloPath))
         {
