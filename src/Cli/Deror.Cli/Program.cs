@@ -1,0 +1,3 @@
+using Deror.Cli;
+
+return await DerorCli.RunAsync(args, Console.Out, Console.Error);
