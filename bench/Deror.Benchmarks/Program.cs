@@ -5,10 +5,11 @@ using Deror.Benchmarks.Containers;
 using Deror.Benchmarks.Local;
 using Deror.Benchmarks.Remote;
 using Deror.Benchmarks.Reporting;
+using Deror.Benchmarks.Tasks;
 
-// Usage: dotnet run -c Release --project bench/Deror.Benchmarks -- [all|local|remote|cluster|detection|detection-pause|false-deaths|container] [--quick] [--soak-minutes=N]
-const string Usage = "Usage: Deror.Benchmarks [all|local|remote|cluster|detection|detection-pause|false-deaths|container] [--quick] [--soak-minutes=N]";
-string[] suites = ["all", "local", "remote", "cluster", "detection", "detection-pause", "false-deaths", "container"];
+// Usage: dotnet run -c Release --project bench/Deror.Benchmarks -- [all|local|remote|cluster|detection|detection-pause|false-deaths|container|tasks] [--quick] [--soak-minutes=N]
+const string Usage = "Usage: Deror.Benchmarks [all|local|remote|cluster|detection|detection-pause|false-deaths|container|tasks] [--quick] [--soak-minutes=N]";
+string[] suites = ["all", "local", "remote", "cluster", "detection", "detection-pause", "false-deaths", "container", "tasks"];
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 var soakMinutes = args.Where(a => a.StartsWith("--soak-minutes=", StringComparison.Ordinal)).Select(a => a["--soak-minutes=".Length..]).LastOrDefault();
@@ -55,6 +56,10 @@ if (suite is "false-deaths")
 if (suite is "container")
 {
     await new ContainerSuite(settings).RunAsync(table);
+}
+if (suite is "tasks")
+{
+    await new TaskSuite(settings).RunAsync(table);
 }
 
 var title = $"Deror benchmarks ({suite}{(quick ? ", quick" : "")}) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores";

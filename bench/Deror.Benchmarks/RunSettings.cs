@@ -11,7 +11,9 @@ public sealed record RunSettings(
     int LatencyCallsPerRound,
     int DetectionRounds,
     TimeSpan SoakDuration,
-    int ContainerRuns)
+    int ContainerRuns,
+    int TaskCount,
+    int DeferredTaskCount)
 {
     /// <summary>Calls kept in flight in the pipelined throughput runs.</summary>
     public IReadOnlyList<int> InFlightLevels { get; } = [100, 1000];
@@ -19,7 +21,7 @@ public sealed record RunSettings(
     /// <summary>Size of the echoed argument, in bytes.</summary>
     public int PayloadSize { get; } = 100;
 
-    public static RunSettings Full { get; } = new(5, 15, 3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), 20, 1_000, 20, TimeSpan.FromMinutes(10), 40);
+    public static RunSettings Full { get; } = new(5, 15, 3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), 20, 1_000, 20, TimeSpan.FromMinutes(10), 40, 5_000, 10_000);
 
-    public static RunSettings Quick { get; } = new(2, 5, 2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 8, 1_000, 5, TimeSpan.FromMinutes(1), 8);
+    public static RunSettings Quick { get; } = new(2, 5, 2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 8, 1_000, 5, TimeSpan.FromMinutes(1), 8, 1_000, 1_000);
 }

@@ -23,7 +23,8 @@ public sealed class AgentEndToEndTests : IDisposable
 
         PosixProcesses.Signal(firstPid, PosixSignal.Kill);
 
-        var back = await cluster.WaitForNodeAsync(NodeStatus.Healthy, n => n.ExoNodeId != healthy.ExoNodeId);
+        // Running is reported from the heartbeat after the supervisor saw the new Exo answer, which may trail the first healthy one.
+        var back = await cluster.WaitForNodeAsync(NodeStatus.Healthy, n => n.ExoNodeId != healthy.ExoNodeId && n.LastObservation?.Process == ExoProcessStatus.Running);
         _env.Track(cluster.ExoPid()!.Value);
         Assert.NotEqual(firstPid, cluster.ExoPid());
         // Recovering when the supervisor saw the exit before the next probe failed, Unreachable otherwise.

@@ -66,12 +66,12 @@ public sealed class ProcessTests : IDisposable
         // A new master starts from an empty state: the instance is gone, and nothing places it again.
         var afterElection = await Eventually.HoldsAsync(
             () => clientB.GetStateAsync(),
-            s => s!.Topology.Nodes.Count == 2 && s.IsClusterReady(2),
-            "the survivors to elect a new master");
+            s => s!.Topology.Nodes.Count == 2 && s.IsClusterReady(2) && s.Instances.Count == 0,
+            "the survivors to elect a new master, which starts from an empty state");
         Assert.Empty(afterElection.Instances);
         Assert.Empty(afterElection.Runners);
         Assert.DoesNotContain(master.NodeId, afterElection.NodeIdentities.Keys);
-        var unchanged = await TestClients.For(c.BaseAddress).GetStateAsync();
+        var unchanged = await Eventually.HoldsAsync(() => TestClients.For(c.BaseAddress).GetStateAsync(), s => s!.Instances.Count == 0, "the other survivor to see the wiped state");
         Assert.Empty(unchanged.Instances);
 
         // Kill the follower: the new master keeps its state, and the follower's identity stays behind as a ghost.

@@ -12,7 +12,7 @@ public static class SiloBuildOutput
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"The silo is not built: {dll} is missing.", dll);
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -302,7 +302,6 @@ public sealed partial class ExoSupervisor : IExoProcess, IAsyncDisposable
     /// <summary>Waits until the process must go: it exited, a restart or stop was asked for, or it never answered. Null on shutdown.</summary>
     private async Task<string?> WatchAsync(IProcessHandle process, CancellationToken cancellationToken)
     {
-        var startedAt = _clock.GetTimestamp();
         var shutdown = Task.Delay(Timeout.InfiniteTimeSpan, _clock, cancellationToken);
         var startTimeout = Task.Delay(_options.StartTimeout, _clock, cancellationToken);
         while (true)
@@ -324,7 +323,9 @@ public sealed partial class ExoSupervisor : IExoProcess, IAsyncDisposable
                 {
                     return "stop requested";
                 }
-                if (!answered && _clock.GetElapsedTime(startedAt) >= _options.StartTimeout)
+                // The timer itself decides: it may fire a hair before the elapsed time reads StartTimeout, and the
+                // wait below no longer includes it once it has fired.
+                if (!answered && startTimeout.IsCompletedSuccessfully)
                 {
                     var reason = $"no answer within the start timeout of {_options.StartTimeout.TotalSeconds:0.#} s";
                     _status = ExoProcessStatus.Restarting;

@@ -69,9 +69,11 @@ public sealed partial class NodeGrain(
             _unreachableSince = now;
             Changed();
         }
-        if (S.Status == NodeStatus.Recovering && health == NodeStatus.Unreachable && now - S.StatusSince < (await PolicyAsync()).RestartExoAfter)
+        if (S.Status == NodeStatus.Recovering && health is NodeStatus.Unreachable or NodeStatus.Degraded
+            && now - S.StatusSince < (await PolicyAsync()).RestartExoAfter)
         {
-            // A restarted Exo takes a moment to answer; it is Unreachable only once it has had its chance.
+            // A restarted Exo takes a moment to answer and to rejoin the topology; it stays Recovering until it is
+            // Healthy or has had its chance.
             health = NodeStatus.Recovering;
         }
         if (S.Mode == NodeMode.Serve && S.Status != health && NodeLifecycle.IsAllowed(S.Status, health))

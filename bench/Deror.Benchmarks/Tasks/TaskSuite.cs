@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Deror.Benchmarks.Reporting;
+using Deror.Client;
+using Deror.Grains;
+
+namespace Deror.Benchmarks.Tasks;
+
+/// <summary>
+/// The domain end to end on `deror up --nodes 3` (three silo processes beside three simulated Exo nodes, the embedded
+/// SQLite store): throughput of code-defined no-op tasks (submit → schedule → run on a node's sidecar → complete),
+/// against the simplest durable unit of work through the same cluster — a grain call that persists its state once
+/// (<c>IHelloGrain.SayHello</c>) — at the same number in flight, with the store writes and events per task read from
+/// the silos' <c>/metrics</c>; and the lateness of deferred starts for a batch of tasks all due in the same second.
+/// </summary>
+public sealed class TaskSuite(RunSettings settings)
+{
+    private const int InFlight = 200;
+    private const double ThroughputTarget = 1_000;
+    private const double LatenessTargetMs = 250;
+
+    public async Task RunAsync(SummaryTable table)
+    {
+        await using var cluster = await LocalClusterProcess.StartAsync(nodes: 3, basePort: 41000);
+        var settingsForClient = new DerorClientSettings { ClusterId = "local" };
+        foreach (var gateway in cluster.Gateways)
+        {
+            settingsForClient.Gateways.Add(gateway);
+        }
+        await using var client = await DerorClient.ConnectAsync(settingsForClient);
+        var manager = new ClusterManager(client, "local");
+
+        var count = settings.TaskCount;
+        await RunTasksAsync(manager, 100, "warm-up");
+        var writesBefore = await cluster.SumCounterAsync("deror_state_writes_total");
+        var eventsBefore = await cluster.SumCounterAsync("deror_events_appended_total");
+        var tasksPerSecond = await RunTasksAsync(manager, count, "measured");
+        var writesPerTask = (await cluster.SumCounterAsync("deror_state_writes_total") - writesBefore) / count;
+        var eventsPerTask = (await cluster.SumCounterAsync("deror_events_appended_total") - eventsBefore) / count;
+        var callsPerSecond = await RunPersistedCallsAsync(client, count);
+        Console.WriteLine($"[tasks] {tasksPerSecond:N0} tasks/s, {writesPerTask:N1} state writes and {eventsPerTask:N1} events per task; {callsPerSecond:N0} persisted calls/s");
+        table.Add(new SummaryRow(
+            $"tasks/s, no-op handler tasks, 3 silos on SQLite ({writesPerTask:N1} state writes + {eventsPerTask:N1} events per task)",
+            $"{tasksPerSecond:N0}/s",
+            $"{callsPerSecond:N0}/s persisted grain calls",
+            $"{tasksPerSecond / callsPerSecond:N2}x",
+            $"≥ {ThroughputTarget:N0}/s",
+            tasksPerSecond >= ThroughputTarget));
+
+        var (p50, p99) = await DeferredLatenessAsync(manager, settings.DeferredTaskCount);
+        table.Add(new SummaryRow($"deferred start lateness, {settings.DeferredTaskCount:N0} tasks due in one second (p50 / p99)",
+            $"{p50:N0} / {p99:N0} ms", "—", "—", $"p99 ≤ {LatenessTargetMs:N0} ms", p99 <= LatenessTargetMs));
+    }
+
+    /// <summary>Submits <paramref name="count"/> no-op tasks, <see cref="InFlight"/> at a time; tasks/s until the last completed.</summary>
+    private static async Task<double> RunTasksAsync(ClusterManager manager, int count, string label)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var completedBefore = (await manager.ListTasksAsync(TaskState.Completed, 0, 1)).Total;
+        var start = Stopwatch.GetTimestamp();
+        using var gate = new SemaphoreSlim(InFlight);
+        var submits = Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var task = await manager.SubmitAsync(TaskSpecs.Handler($"bench-{run}-{i}", "noop"));
+                await task.WaitAsync(TimeSpan.FromMinutes(5));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(submits);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var completed = (await manager.ListTasksAsync(TaskState.Completed, 0, 1)).Total - completedBefore;
+        if (completed < count)
+        {
+            throw new InvalidOperationException($"Only {completed} of {count} {label} tasks are listed as completed.");
+        }
+        return count / seconds;
+    }
+
+    private static async Task<double> RunPersistedCallsAsync(DerorClient client, int count)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var gate = new SemaphoreSlim(InFlight);
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await client.GetGrain<IHelloGrain>($"bench-{i}").SayHello("bench");
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return count / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>Submits <paramref name="count"/> tasks due at one instant and measures when each was scheduled after it.</summary>
+    private static async Task<(double P50, double P99)> DeferredLatenessAsync(ClusterManager manager, int count)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        // Far enough ahead that submitting them all finishes first (checked below).
+        var due = DateTimeOffset.UtcNow.AddSeconds(10 + count / 200);
+        using var gate = new SemaphoreSlim(InFlight);
+        var handles = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await manager.SubmitAsync(TaskSpecs.Handler($"deferred-{run}-{i}", "noop") with { RunAt = due });
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        if (DateTimeOffset.UtcNow >= due)
+        {
+            throw new InvalidOperationException("Submitting the deferred tasks took longer than their deferral; the lateness would be meaningless.");
+        }
+        var lateness = await Task.WhenAll(handles.Select(async h =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var info = await h.WaitAsync(TimeSpan.FromMinutes(5));
+                return ((info.ScheduledAt ?? info.StartedAt ?? info.FinishedAt)!.Value - due).TotalMilliseconds;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return (Statistics.Percentile(lateness, 50), Statistics.Percentile(lateness, 99));
+    }
+}
