@@ -11,9 +11,15 @@ public abstract class DurableJobStoreConformanceTests
     private static readonly DateTimeOffset Now = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly GrainId Target = TestGrains.Create("job-target");
 
-    private IDurableJobStore? _store;
+    // Lazy (thread-safe): tests that race their first calls must all get the one instance.
+    private readonly Lazy<IDurableJobStore> _store;
 
-    protected IDurableJobStore Store => _store ??= CreateStore();
+    protected IDurableJobStore Store => _store.Value;
+
+    protected DurableJobStoreConformanceTests()
+    {
+        _store = new Lazy<IDurableJobStore>(() => CreateStore());
+    }
 
     /// <summary>A provider over an empty store; called at most once per test.</summary>
     protected abstract IDurableJobStore CreateStore();

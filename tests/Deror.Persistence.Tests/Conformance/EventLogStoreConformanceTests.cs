@@ -11,9 +11,15 @@ public abstract class EventLogStoreConformanceTests
 {
     private static readonly DateTimeOffset Start = new(2030, 4, 5, 6, 7, 8, TimeSpan.Zero);
 
-    private IEventLogStore? _store;
+    // Lazy (thread-safe): tests that race their first calls must all get the one instance.
+    private readonly Lazy<IEventLogStore> _store;
 
-    protected IEventLogStore Store => _store ??= CreateStore();
+    protected IEventLogStore Store => _store.Value;
+
+    protected EventLogStoreConformanceTests()
+    {
+        _store = new Lazy<IEventLogStore>(() => CreateStore());
+    }
 
     /// <summary>A provider over empty streams; called at most once per test.</summary>
     protected abstract IEventLogStore CreateStore();

@@ -17,9 +17,15 @@ public abstract class GrainDirectoryConformanceTests
     private static readonly SiloAddress SiloB = TestSilos.Address(11112);
     private static readonly SiloAddress SiloC = TestSilos.Address(11113);
 
-    private IGrainDirectory? _directory;
+    // Lazy (thread-safe): tests that race their first calls must all get the one instance.
+    private readonly Lazy<IGrainDirectory> _directory;
 
-    protected IGrainDirectory Directory => _directory ??= CreateDirectory(ClusterId);
+    protected IGrainDirectory Directory => _directory.Value;
+
+    protected GrainDirectoryConformanceTests()
+    {
+        _directory = new Lazy<IGrainDirectory>(() => CreateDirectory(ClusterId));
+    }
 
     /// <summary>A directory of <paramref name="clusterId"/> in this test's store (see the class comment).</summary>
     protected abstract IGrainDirectory CreateDirectory(string clusterId);

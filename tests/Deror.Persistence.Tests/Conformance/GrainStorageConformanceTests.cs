@@ -8,9 +8,15 @@ namespace Deror.Persistence.Tests.Conformance;
 /// </summary>
 public abstract class GrainStorageConformanceTests
 {
-    private IGrainStorage? _storage;
+    // Lazy (thread-safe): tests that race their first calls must all get the one instance.
+    private readonly Lazy<IGrainStorage> _storage;
 
-    protected IGrainStorage Storage => _storage ??= CreateStorage();
+    protected IGrainStorage Storage => _storage.Value;
+
+    protected GrainStorageConformanceTests()
+    {
+        _storage = new Lazy<IGrainStorage>(() => CreateStorage());
+    }
 
     /// <summary>A provider over an empty store; called at most once per test.</summary>
     protected abstract IGrainStorage CreateStorage();

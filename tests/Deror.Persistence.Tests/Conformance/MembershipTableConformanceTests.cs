@@ -18,9 +18,15 @@ public abstract class MembershipTableConformanceTests
     private static readonly IReadOnlyList<SuspectVote> NoVotes = [];
     private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
 
-    private IMembershipTable? _table;
+    // Lazy (thread-safe): tests that race their first calls must all get the one instance.
+    private readonly Lazy<IMembershipTable> _table;
 
-    protected IMembershipTable Table => _table ??= CreateTable(ClusterId);
+    protected IMembershipTable Table => _table.Value;
+
+    protected MembershipTableConformanceTests()
+    {
+        _table = new Lazy<IMembershipTable>(() => CreateTable(ClusterId));
+    }
 
     /// <summary>A table of <paramref name="clusterId"/> in this test's store (see the class comment).</summary>
     protected abstract IMembershipTable CreateTable(string clusterId);

@@ -12,9 +12,15 @@ public abstract class ReminderTableConformanceTests
     private static readonly GrainId GrainA = TestGrains.Create("reminders-a");
     private static readonly GrainId GrainB = TestGrains.Create("reminders-b");
 
-    private IReminderTable? _table;
+    // Lazy (thread-safe): tests that race their first calls must all get the one instance.
+    private readonly Lazy<IReminderTable> _table;
 
-    protected IReminderTable Table => _table ??= CreateTable();
+    protected IReminderTable Table => _table.Value;
+
+    protected ReminderTableConformanceTests()
+    {
+        _table = new Lazy<IReminderTable>(() => CreateTable());
+    }
 
     /// <summary>A provider over an empty table; called at most once per test.</summary>
     protected abstract IReminderTable CreateTable();
