@@ -21,14 +21,7 @@ public sealed partial class DockerClient
         {
             await StartContainerAsync(id, cancellationToken);
             var (wait, timedOut) = await WaitWithTimeoutAsync(id, timeout, cancellationToken);
-            var info = await InspectContainerAsync(id, cancellationToken);
-            // The engine learns of an OOM kill from a separate event that can land just after the exit: a SIGKILLed
-            // (137) container with a memory limit gets a few short re-reads before "not OOM-killed" is believed.
-            for (var retry = 0; retry < 5 && !info.State.OomKilled && wait.ExitCode == 137 && spec.MemoryBytes is > 0; retry++)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-                info = await InspectContainerAsync(id, cancellationToken);
-            }
+            var info = await InspectExitedContainerAsync(id, killedByCaller: timedOut, cancellationToken);
             var logs = await GetLogsAsync(id, maxLogBytesPerStream, cancellationToken);
             await RemoveContainerAsync(id, force: true, cancellationToken);
             return new DockerRunResult(id, wait.ExitCode, timedOut, info.State.OomKilled, logs);

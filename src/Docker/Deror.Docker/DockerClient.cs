@@ -19,6 +19,9 @@ namespace Deror.Docker;
 /// </summary>
 public sealed partial class DockerClient : IDisposable
 {
+    private static readonly TimeSpan OomEventGrace = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan OomEventPollInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly DockerClientOptions _options;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
@@ -323,6 +326,25 @@ public sealed partial class DockerClient : IDisposable
                 body.HostConfig?.NanoCpus ?? 0,
                 ParseTime(body.Created));
         });
+    }
+
+    /// <summary>
+    /// <see cref="InspectContainerAsync"/> for a container that has exited, with its OOM kill settled: the engine
+    /// learns of an OOM kill from a separate event that can land well after the exit on a busy machine, so a SIGKILLed
+    /// (137) container with a memory limit that the caller did not kill itself is re-read for a short grace period
+    /// before "not OOM-killed" is believed.
+    /// </summary>
+    /// <exception cref="DockerContainerNotFoundException">No such container.</exception>
+    public async Task<DockerContainerInfo> InspectExitedContainerAsync(string container, bool killedByCaller, CancellationToken cancellationToken = default)
+    {
+        var info = await InspectContainerAsync(container, cancellationToken);
+        var deadline = DateTime.UtcNow + OomEventGrace;
+        while (!killedByCaller && info.State is { OomKilled: false, ExitCode: 137 } && info.MemoryBytes > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(OomEventPollInterval, cancellationToken);
+            info = await InspectContainerAsync(container, cancellationToken);
+        }
+        return info;
     }
 
     public void Dispose()

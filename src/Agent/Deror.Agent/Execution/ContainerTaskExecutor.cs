@@ -101,7 +101,7 @@ internal sealed class ContainerTaskExecutor(DockerClient docker, TaskExecutionOp
                 exit = await docker.WaitContainerAsync(id, DockerWaitCondition.NotRunning, CancellationToken.None).ConfigureAwait(false);
                 stopped = true;
             }
-            var info = await docker.InspectContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
+            var info = await docker.InspectExitedContainerAsync(id, killedByCaller: stopped, CancellationToken.None).ConfigureAwait(false);
             var logs = await docker.GetLogsAsync(id, options.MaxLogBytes, CancellationToken.None).ConfigureAwait(false);
             var text = LogsText(logs);
             var code = (int)exit.ExitCode;
