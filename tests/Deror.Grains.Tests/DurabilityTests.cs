@@ -21,7 +21,8 @@ public sealed class DurabilityTests : IAsyncLifetime
     {
         var before = _cluster.Sidecar("n1").Start();
         await Eventually.Until(() => _cluster.Manager.GetNodesAsync(), n => n.Any(x => x.Status == NodeStatus.Healthy), "the node is healthy");
-        var runAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        // Long enough for a silo restart on a loaded 2-core CI machine, so the job really fires on the new silo.
+        var runAt = DateTimeOffset.UtcNow.AddSeconds(8);
         var id = (await _cluster.Manager.SubmitAsync(TaskSpecs.Handler("after-restart", "noop") with { RunAt = runAt })).Id;
         await before.DisposeAsync();
 
