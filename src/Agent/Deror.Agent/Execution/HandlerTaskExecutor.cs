@@ -35,8 +35,8 @@ internal sealed class HandlerTaskExecutor : ITaskExecutor
         if (!_handlers.TryGetValue(spec.Name, out var handler))
         {
             return TaskOutcomes.Failed(_handlers.Count == 0
-                ? $"No task handler named '{spec.Name}' is registered on this node (it has none)."
-                : $"No task handler named '{spec.Name}' is registered on this node (it has: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))}).");
+                ? $"No task handler named '{spec.Name}' is registered on node '{execution.Node}' (it has none)."
+                : $"No task handler named '{spec.Name}' is registered on node '{execution.Node}' (it has: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))}).");
         }
         try
         {
@@ -47,6 +47,10 @@ internal sealed class HandlerTaskExecutor : ITaskExecutor
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return TaskOutcomes.Failed($"Handler '{spec.Name}' was stopped.");
+        }
+        catch (TaskHandlerFailedException e)
+        {
+            return TaskOutcomes.Failed($"Handler '{spec.Name}' failed: {e.Message}", e.Logs);
         }
         catch (Exception e)
         {

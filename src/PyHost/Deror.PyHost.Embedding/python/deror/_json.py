@@ -7,7 +7,7 @@ import json
 import uuid
 
 
-def _default(value):
+def default(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
@@ -35,7 +35,7 @@ def _timespan(value):
 
 
 def dumps_arguments(args, kwargs):
-    return json.dumps({"args": list(args), "kwargs": kwargs}, default=_default, separators=(",", ":"))
+    return json.dumps({"args": list(args), "kwargs": kwargs}, default=default, separators=(",", ":"))
 
 
 loads = json.loads
