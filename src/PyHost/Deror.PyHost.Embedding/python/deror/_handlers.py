@@ -89,7 +89,7 @@ def run(name, arguments):
             result = handler(value)
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
-        return True, json.dumps(result, default=_json.default, separators=(",", ":")), buffer.getvalue()
+        return True, _json.dumps_value(result), buffer.getvalue()
     except BaseException as error:  # KeyboardInterrupt too: the host interrupts a cancelled handler with it
         traceback.print_exc(file=buffer)
         return False, "".join(traceback.format_exception_only(type(error), error)).strip(), buffer.getvalue()

@@ -34,6 +34,10 @@ def _timespan(value):
     return f"{sign}{days}{hours:02d}:{minutes:02d}:{seconds:02d}{fraction}"
 
 
+def dumps_value(value):
+    return json.dumps(value, default=default, separators=(",", ":"))
+
+
 def dumps_arguments(args, kwargs):
     return json.dumps({"args": list(args), "kwargs": kwargs}, default=default, separators=(",", ":"))
 

@@ -11,7 +11,7 @@
 import datetime
 import os
 
-from . import _native
+from . import _json, _native
 from .client import connect
 from .records import record, table
 
@@ -70,7 +70,8 @@ class ClusterManager:
         """Submits a task and returns its :class:`Task` (stored before this returns).
 
         Exactly one of ``process=["cmd", "arg", ...]`` (or a dict), ``container={"image": ..., "command": [...]}``,
-        ``inference={"model": ..., "messages": [...]}`` or ``handler="name"`` (or a dict); options: ``run_at``
+        ``inference={"model": ..., "messages": [...]}`` or ``handler="name"`` (or ``{"name": ..., "arguments": {...}}``,
+        the arguments any JSON-able value); options: ``run_at``
         (datetime), ``cron``, ``max_attempts``, ``retry_backoff`` and ``timeout`` (seconds or timedelta),
         ``idempotency_key``, ``deduplicate``, ``node``, ``resources``.
         """
@@ -100,8 +101,12 @@ def _spec(name, spec):
     if kind == "process" and isinstance(spec["process"], (list, tuple)):
         command, *arguments = spec["process"]
         spec["process"] = {"command": command, "arguments": arguments}
-    if kind == "handler" and isinstance(spec["handler"], str):
-        spec["handler"] = {"name": spec["handler"]}
+    if kind == "handler":
+        handler = {"name": spec["handler"]} if isinstance(spec["handler"], str) else dict(spec["handler"])
+        # The spec carries a handler's arguments as JSON text: a dict, list or number is encoded here.
+        if handler.get("arguments") is not None and not isinstance(handler["arguments"], str):
+            handler["arguments"] = _json.dumps_value(handler["arguments"])
+        spec["handler"] = handler
     for key in ("timeout", "retry_backoff"):
         if key in spec:
             spec[key] = _seconds(spec[key])
