@@ -32,7 +32,7 @@ internal static unsafe class NativeModule
         [
             ("resource", (nint)(delegate* unmanaged<nint, nint, nint>)&Resource, Py.MethO, "resource(path) -> str | None: an embedded Python source."),
             ("set_errors", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&SetErrors, Py.MethFastCall, "set_errors(base, not_found, invalid_state, timeout, connection, invalid_argument)"),
-            ("connect", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Connect, Py.MethFastCall, "connect(gateways, cluster_id, connect_timeout)"),
+            ("connect", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Connect, Py.MethFastCall, "connect(gateways, cluster_id, connect_timeout, token)"),
             ("disconnect", (nint)(delegate* unmanaged<nint, nint, nint>)&Disconnect, Py.MethNoArgs, "disconnect()"),
             ("call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Call, Py.MethFastCall, "call(interface, key, method, args_json, timeout) -> str"),
             ("call_async", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&CallAsync, Py.MethFastCall, "call_async(interface, key, method, args_json, timeout, callback) -> int"),
@@ -88,11 +88,12 @@ internal static unsafe class NativeModule
     [UnmanagedCallersOnly]
     private static nint Connect(nint self, nint* args, nint count) => Guard(() =>
     {
-        if (count != 3)
+        if (count != 4)
         {
-            return TypeError($"connect() takes 3 arguments ({count} given)");
+            return TypeError($"connect() takes 4 arguments ({count} given)");
         }
-        if (!TryOptionalString(args[0], out var gateways) || !TryOptionalString(args[1], out var clusterId) || !TryOptionalSeconds(args[2], out var timeout))
+        if (!TryOptionalString(args[0], out var gateways) || !TryOptionalString(args[1], out var clusterId) || !TryOptionalSeconds(args[2], out var timeout)
+            || !TryOptionalString(args[3], out var token))
         {
             return 0;
         }
@@ -109,7 +110,7 @@ internal static unsafe class NativeModule
         {
             settings.ConnectTimeout = t;
         }
-        return Block(ct => TaskResults.WithoutResult(Services.Connection.ConnectAsync(settings, ct)));
+        return Block(ct => TaskResults.WithoutResult(Services.Connection.ConnectAsync(settings, token, ct)));
     });
 
     [UnmanagedCallersOnly]
@@ -171,10 +172,7 @@ internal static unsafe class NativeModule
     [UnmanagedCallersOnly]
     private static nint RebindConsole(nint self, nint unused) => Guard(() =>
     {
-        using (SignalDispositions.Preserve())
-        {
-            Services.Console.Rebind();
-        }
+        Services.Console.Rebind();
         return Py.NewNone();
     });
 

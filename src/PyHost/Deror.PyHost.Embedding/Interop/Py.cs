@@ -71,8 +71,6 @@ internal static unsafe partial class Py
     [LibraryImport(Library)] public static partial void PyGILState_Release(int state);
     [LibraryImport(Library)] public static partial nuint PyThread_get_thread_ident();
     [LibraryImport(Library)] public static partial int PyThreadState_SetAsyncExc(nuint threadId, nint exception);
-    [LibraryImport(Library)] public static partial nint PyOS_getsig(int signal);
-    [LibraryImport(Library)] public static partial nint PyOS_setsig(int signal, nint handler);
 
     /// <summary><c>Py_None</c> (the address of <c>_Py_NoneStruct</c>), a borrowed reference.</summary>
     public static nint None => s_none != 0 ? s_none : s_none = LibPythonLoader.Export("_Py_NoneStruct");

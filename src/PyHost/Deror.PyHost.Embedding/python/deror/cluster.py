@@ -26,12 +26,13 @@ def _seconds(value):
 
 class ClusterManager:
     """One Exo cluster managed by Deror. ``cluster_id`` defaults to ``DEROR_CLUSTER_ID``, else ``local`` (the
-    cluster ``deror up`` starts); ``gateway`` connects first (see :func:`deror.connect`)."""
+    cluster ``deror up`` starts); ``gateway`` or ``token`` (else ``DEROR_TOKEN``) connects first (see
+    :func:`deror.connect`)."""
 
-    def __init__(self, cluster_id=None, gateway=None, *, connect_timeout=None):
+    def __init__(self, cluster_id=None, gateway=None, *, token=None, connect_timeout=None):
         self.cluster_id = cluster_id or os.environ.get("DEROR_CLUSTER_ID") or "local"
-        if gateway is not None:
-            connect(gateway, self.cluster_id, connect_timeout=connect_timeout)
+        if gateway is not None or token is not None:
+            connect(gateway, self.cluster_id, token=token, connect_timeout=connect_timeout)
 
     def __repr__(self):
         return f"ClusterManager({self.cluster_id!r})"
