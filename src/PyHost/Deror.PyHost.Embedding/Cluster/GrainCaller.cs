@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using Deror.Client;
 
 namespace Deror.PyHost.Cluster;
 
@@ -11,30 +12,51 @@ namespace Deror.PyHost.Cluster;
 internal sealed class GrainCaller(ClusterConnection connection, GrainInterfaceCatalog catalog, JsonMethodInvoker invoker)
 {
     private static readonly MethodInfo[] FactoryMethods = typeof(IGrainFactory).GetMethods();
-    private readonly ConcurrentDictionary<Type, Func<IGrainFactory, string, object>> _references = new();
+    private readonly ConcurrentDictionary<string, (Type Contract, Func<IGrainFactory, string, object> Reference)> _interfaces = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Interfaces => catalog.Interfaces;
 
     public async Task<string?> CallAsync(string interfaceName, string key, string method, string argumentsJson, CancellationToken cancellationToken)
     {
-        var contract = catalog.Find(interfaceName);
-        var reference = _references.GetOrAdd(contract, CreateReferenceFactory);
         var client = await connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        return await invoker.InvokeAsync(reference(client, key), contract, method, argumentsJson, cancellationToken).ConfigureAwait(false);
+        return await Begin(client, interfaceName, key, method, argumentsJson, cancellationToken).ResultJsonAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Starts the call on an open <paramref name="client"/> without awaiting it.</summary>
+    public PendingInvocation Begin(DerorClient client, string interfaceName, string key, string method, string argumentsJson, CancellationToken cancellationToken)
+    {
+        var (contract, reference) = _interfaces.GetOrAdd(interfaceName, static (name, c) => Resolve(c.Find(name)), catalog);
+        return invoker.Begin(reference(client, key), contract, method, argumentsJson, cancellationToken);
+    }
+
+    private static (Type, Func<IGrainFactory, string, object>) Resolve(Type contract) => (contract, CreateReferenceFactory(contract));
 
     /// <summary>GetGrain&lt;T&gt;(key) for an interface known only at run time, with the key parsed to the interface's key kind.</summary>
     private static Func<IGrainFactory, string, object> CreateReferenceFactory(Type contract)
     {
-        var (keyType, parse) = contract switch
+        if (typeof(IGrainWithStringKey).IsAssignableFrom(contract))
         {
-            _ when typeof(IGrainWithStringKey).IsAssignableFrom(contract) => (typeof(string), (Func<string, object>)(k => k)),
-            _ when typeof(IGrainWithGuidKey).IsAssignableFrom(contract) => (typeof(Guid), k => Guid.TryParse(k, out var g) ? g : throw new PythonArgumentException($"{contract.Name} is keyed by a UUID; '{k}' is not one.")),
-            _ when typeof(IGrainWithIntegerKey).IsAssignableFrom(contract) => (typeof(long), k => long.TryParse(k, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : throw new PythonArgumentException($"{contract.Name} is keyed by an integer; '{k}' is not one.")),
-            _ => throw new GrainMemberNotFoundException($"{contract.Name} has no string, UUID or integer key."),
-        };
-        var getGrain = FactoryMethods.Single(m => m.Name == nameof(IGrainFactory.GetGrain) && m.IsGenericMethodDefinition
-            && m.GetParameters() is [var p] && p.ParameterType == keyType).MakeGenericMethod(contract);
-        return (factory, key) => getGrain.Invoke(factory, [parse(key)])!;
+            return GetGrain<string>(contract);
+        }
+        if (typeof(IGrainWithGuidKey).IsAssignableFrom(contract))
+        {
+            var byGuid = GetGrain<Guid>(contract);
+            return (factory, key) => byGuid(factory, Guid.TryParse(key, out var g) ? g : throw new PythonArgumentException($"{contract.Name} is keyed by a UUID; '{key}' is not one."));
+        }
+        if (typeof(IGrainWithIntegerKey).IsAssignableFrom(contract))
+        {
+            var byInteger = GetGrain<long>(contract);
+            return (factory, key) => byInteger(factory, long.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : throw new PythonArgumentException($"{contract.Name} is keyed by an integer; '{key}' is not one."));
+        }
+        throw new GrainMemberNotFoundException($"{contract.Name} has no string, UUID or integer key.");
+    }
+
+    /// <summary>An open delegate over <c>IGrainFactory.GetGrain&lt;contract&gt;(TKey)</c>: no reflection per call.</summary>
+    private static Func<IGrainFactory, TKey, object> GetGrain<TKey>(Type contract)
+    {
+        var method = FactoryMethods.Single(m => m.Name == nameof(IGrainFactory.GetGrain) && m.IsGenericMethodDefinition
+            && m.GetParameters() is [var p] && p.ParameterType == typeof(TKey)).MakeGenericMethod(contract);
+        // Grain interfaces are reference types, so the typed delegate is also a Func<..., object> (covariance).
+        return (Func<IGrainFactory, TKey, object>)method.CreateDelegate(typeof(Func<,,>).MakeGenericType(typeof(IGrainFactory), typeof(TKey), contract));
     }
 }

@@ -118,7 +118,21 @@ internal static unsafe class NativeModule
 
     [UnmanagedCallersOnly]
     private static nint Call(nint self, nint* args, nint count) => Guard(() =>
-        TryReadGrainCall(args, count, 5, out var call) ? Block(ct => call.RunAsync(Services, ct)) : 0);
+    {
+        if (!TryReadGrainCall(args, count, 5, out var call))
+        {
+            return 0;
+        }
+        if (call.Timeout is null && Services.Connection.Current is { } client)
+        {
+            // The common case, connected and without a time limit: wait on the grain call's own task, so the
+            // connection's reader wakes this thread directly (no continuation hop in between).
+            using var cancellation = new CancellationTokenSource();
+            var pending = Services.Grains.Begin(client, call.Interface!, call.Key, call.Method, call.ArgumentsJson, cancellation.Token);
+            return Finish(pending.Task, cancellation, () => pending.ResultJson());
+        }
+        return Block(ct => call.RunAsync(Services, ct));
+    });
 
     [UnmanagedCallersOnly]
     private static nint CallAsync(nint self, nint* args, nint count) => Guard(() =>
@@ -181,6 +195,12 @@ internal static unsafe class NativeModule
     {
         using var cancellation = new CancellationTokenSource();
         var task = start(cancellation.Token);
+        return Finish(task, cancellation, () => task.Result);
+    }
+
+    /// <summary>Waits for <paramref name="task"/> with the GIL released; then its <paramref name="result"/> (or None), or the Python error.</summary>
+    private static nint Finish(Task task, CancellationTokenSource cancellation, Func<string?> result)
+    {
         if (!GilFreeWait.Wait(task, cancellation))
         {
             // Interrupted: the abandoned operation's failure, if any, is observed here and dropped.
@@ -189,7 +209,7 @@ internal static unsafe class NativeModule
         }
         if (task.IsCompletedSuccessfully)
         {
-            return task.Result is { } result ? Py.NewString(result) : Py.NewNone();
+            return result() is { } text ? Py.NewString(text) : Py.NewNone();
         }
         return PythonErrors.Raise(task.Exception ?? (Exception)new OperationCanceledException("The call was cancelled."));
     }
