@@ -11,7 +11,7 @@ internal sealed partial class PythonTaskHandler(PythonTaskHost host, string name
         ArgumentNullException.ThrowIfNull(context);
         try
         {
-            return await host.RunAsync(name, context.Arguments, cancellationToken).ConfigureAwait(false);
+            return await host.RunAsync(name, context.Arguments, context.AppendLog, cancellationToken).ConfigureAwait(false);
         }
         catch (TaskHandlerFailedException e)
         {

@@ -77,15 +77,16 @@ internal sealed class PythonTaskHost
     }
 
     /// <summary>
-    /// Runs handler <paramref name="name"/> on a new thread; its result as JSON text. Cancelling raises
+    /// Runs handler <paramref name="name"/> on a new thread; its result as JSON text. What it printed (and on failure
+    /// its traceback) goes to <paramref name="log"/>. Cancelling raises
     /// KeyboardInterrupt in the handler's thread at its next Python instruction (a blocking C call such as
     /// <c>time.sleep</c> finishes first).
     /// </summary>
-    /// <exception cref="TaskHandlerFailedException">The handler raised; the logs hold its output and traceback.</exception>
-    public Task<string?> RunAsync(string name, string? argumentsJson, CancellationToken cancellationToken)
+    /// <exception cref="TaskHandlerFailedException">The handler raised (the message is Python's last traceback line).</exception>
+    public Task<string?> RunAsync(string name, string? argumentsJson, Action<string> log, CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => Run(name, argumentsJson, completion, cancellationToken))
+        var thread = new Thread(() => Run(name, argumentsJson, log, completion, cancellationToken))
         {
             IsBackground = true,
             Name = $"python-task {name}",
@@ -94,7 +95,7 @@ internal sealed class PythonTaskHost
         return completion.Task;
     }
 
-    private void Run(string name, string? argumentsJson, TaskCompletionSource<string?> completion, CancellationToken cancellationToken)
+    private void Run(string name, string? argumentsJson, Action<string> log, TaskCompletionSource<string?> completion, CancellationToken cancellationToken)
     {
         var call = new RunningCall();
         CancellationTokenRegistration registration = default;
@@ -122,6 +123,10 @@ internal sealed class PythonTaskHost
             var value = Py.PyTuple_GetItem(result, 1) is var v && v != Py.None ? Py.ReadString(v) : null;
             var logs = Py.ReadString(Py.PyTuple_GetItem(result, 2)) ?? "";
             Py.Py_DecRef(result);
+            if (logs.Length > 0)
+            {
+                log(logs);
+            }
             if (succeeded)
             {
                 completion.SetResult(value == "null" ? null : value);
@@ -132,7 +137,7 @@ internal sealed class PythonTaskHost
             }
             else
             {
-                completion.SetException(new TaskHandlerFailedException(value ?? "the handler raised", logs));
+                completion.SetException(new TaskHandlerFailedException(value ?? "the handler raised"));
             }
         }
         catch (Exception e)

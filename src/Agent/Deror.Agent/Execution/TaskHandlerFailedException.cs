@@ -1,10 +1,7 @@
 namespace Deror.Agent.Execution;
 
 /// <summary>
-/// Thrown by a handler that failed and has output to keep: the attempt fails with <see cref="Exception.Message"/> and
-/// <see cref="Logs"/> become the task's logs (e.g. a Python handler's traceback).
+/// Thrown by a handler whose failure message says it all (e.g. a Python handler's <c>ValueError: ...</c>): the attempt
+/// fails with the message as it is, without the .NET exception type in front.
 /// </summary>
-public sealed class TaskHandlerFailedException(string message, string logs) : Exception(message)
-{
-    public string Logs { get; } = logs;
-}
+public sealed class TaskHandlerFailedException(string message) : Exception(message);
