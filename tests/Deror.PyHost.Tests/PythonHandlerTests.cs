@@ -73,7 +73,7 @@ public sealed class PythonHandlerTests
         Assert.Equal("Handler 'explode' failed: ValueError: cannot resize: no disk", failed.Error);
         var traceback = (await manager.GetTask(failed.Id).GetLogsAsync()).Text;
         Assert.StartsWith("Traceback (most recent call last):", traceback, StringComparison.Ordinal);
-        Assert.Contains("image_tasks.py\", line 17, in explode", traceback, StringComparison.Ordinal);
+        Assert.Contains("image_tasks.py\", line 19, in explode", traceback, StringComparison.Ordinal);
         Assert.Contains("in check\n    raise ValueError(f\"cannot resize: {reason}\")", traceback, StringComparison.Ordinal);
         Assert.EndsWith("ValueError: cannot resize: no disk\n", traceback, StringComparison.Ordinal);
 

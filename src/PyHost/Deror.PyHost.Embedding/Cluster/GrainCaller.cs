@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Reflection;
 using Deror.Client;
 
@@ -51,12 +52,16 @@ internal sealed class GrainCaller(ClusterConnection connection, GrainInterfaceCa
         throw new GrainMemberNotFoundException($"{contract.Name} has no string, UUID or integer key.");
     }
 
-    /// <summary>An open delegate over <c>IGrainFactory.GetGrain&lt;contract&gt;(TKey)</c>: no reflection per call.</summary>
+    /// <summary>
+    /// A compiled call of <c>IGrainFactory.GetGrain&lt;contract&gt;(TKey)</c>: no reflection per call. (An open
+    /// delegate cannot bind a generic interface method, so an expression does it.)
+    /// </summary>
     private static Func<IGrainFactory, TKey, object> GetGrain<TKey>(Type contract)
     {
         var method = FactoryMethods.Single(m => m.Name == nameof(IGrainFactory.GetGrain) && m.IsGenericMethodDefinition
             && m.GetParameters() is [var p] && p.ParameterType == typeof(TKey)).MakeGenericMethod(contract);
-        // Grain interfaces are reference types, so the typed delegate is also a Func<..., object> (covariance).
-        return (Func<IGrainFactory, TKey, object>)method.CreateDelegate(typeof(Func<,,>).MakeGenericType(typeof(IGrainFactory), typeof(TKey), contract));
+        var factory = Expression.Parameter(typeof(IGrainFactory), "factory");
+        var key = Expression.Parameter(typeof(TKey), "key");
+        return Expression.Lambda<Func<IGrainFactory, TKey, object>>(Expression.Call(factory, method, key), factory, key).Compile();
     }
 }
