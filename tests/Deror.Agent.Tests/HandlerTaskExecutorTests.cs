@@ -46,7 +46,7 @@ public sealed class HandlerTaskExecutorTests
     {
         var unknown = await Run("nope", null);
         Assert.False(unknown.Succeeded);
-        Assert.Equal("No task handler named 'nope' is registered on this node (it has: boom, double, forever, sum).", unknown.Error);
+        Assert.Equal("No task handler named 'nope' is registered on node 'node-a' (it has: boom, double, forever, sum).", unknown.Error);
 
         var failed = await Run("boom", null);
         Assert.Equal("Handler 'boom' failed: InvalidOperationException: disk full", failed.Error);

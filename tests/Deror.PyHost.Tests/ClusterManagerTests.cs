@@ -72,4 +72,25 @@ public sealed class ClusterManagerTests(DomainCluster cluster) : IClassFixture<D
         Assert.Equal("kinds submit() takes exactly one of process=, container=, inference= or handler=", lines[3]);
         Assert.Equal("async True cancelled cancelled", lines[4]);
     }
+
+    [Fact]
+    public async Task A_token_argument_or_DEROR_TOKEN_is_accepted_and_reported_as_not_sent_by_this_client()
+    {
+        var environment = new Dictionary<string, string>(cluster.Environment) { ["DEROR_TOKEN"] = "from-env" };
+        var result = await DerorPy.RunScriptAsync("""
+            import os, deror
+            from deror import ClusterManager
+            print(ClusterManager(os.environ["DEROR_CLUSTER_ID"], token="s3cret").health_check().status)
+            deror.disconnect()
+            print(ClusterManager(os.environ["DEROR_CLUSTER_ID"]).health_check().status)
+            try:
+                deror.connect(token=42)
+            except TypeError as e:
+                print("rejected:", e)
+            """, environment);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches("^[a-z]+\n[a-z]+\nrejected: token must be a str\n$", result.StandardOutput);
+        Assert.Equal(2, result.StandardError.Split("this build's .NET client cannot send one yet").Length - 1);
+    }
 }

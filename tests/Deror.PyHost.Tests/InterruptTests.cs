@@ -51,7 +51,9 @@ public sealed class InterruptTests
         try
         {
             using var host = HostProcess.StartDerorPy([script], cluster.Environment, directory.Path);
-            await gateway.WaitForConnectionAsync(TimeSpan.FromSeconds(30));
+            var connected = gateway.WaitForConnectionAsync(TimeSpan.FromSeconds(30));
+            await Task.WhenAny(connected);
+            Assert.True(connected.IsCompletedSuccessfully, $"deror-py never reached the silent gateway.\n{host.Output}");
             await host.SignalAsync("INT");
 
             Assert.Equal(130, await host.WaitForExitAsync(TimeSpan.FromSeconds(10)));

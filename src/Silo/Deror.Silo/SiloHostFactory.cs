@@ -1,6 +1,7 @@
 using Deror.Agent;
 using Deror.Grains;
 using Deror.Hosting;
+using Deror.PyHost.Handlers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,11 @@ internal static class SiloHostFactory
                 silo.AddExoSidecar()
                     .AddTaskHandler("noop", (_, _) => Task.FromResult<string?>(null))
                     .AddTaskHandler("echo", (context, _) => Task.FromResult(context.Arguments));
+                // Opt-in: @deror.task functions from the Python files Deror:PyHost:Handlers names.
+                if (builder.Configuration.GetSection(PythonHandlerOptions.ConfigurationSection).Exists())
+                {
+                    silo.AddPythonTaskHandlers();
+                }
             }
         });
         builder.Services.AddHostedService(sp => new StorageAnnouncer(store, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));

@@ -21,6 +21,8 @@ internal sealed class HostProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string StandardOutput => Read(_output);
 
     public string StandardError => Read(_error);

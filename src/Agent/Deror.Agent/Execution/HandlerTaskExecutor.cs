@@ -35,22 +35,26 @@ internal sealed class HandlerTaskExecutor : ITaskExecutor
         if (!_handlers.TryGetValue(spec.Name, out var handler))
         {
             return TaskOutcomes.Failed(_handlers.Count == 0
-                ? $"No task handler named '{spec.Name}' is registered on this node (it has none)."
-                : $"No task handler named '{spec.Name}' is registered on this node (it has: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))}).");
+                ? $"No task handler named '{spec.Name}' is registered on node '{execution.Node}' (it has none)."
+                : $"No task handler named '{spec.Name}' is registered on node '{execution.Node}' (it has: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))}).");
         }
+        var context = new TaskHandlerContext(execution.TaskId, execution.Attempt, spec.Arguments, execution.Node, _services);
         try
         {
-            var context = new TaskHandlerContext(execution.TaskId, execution.Attempt, spec.Arguments, execution.Node, _services);
             var result = await handler.Value.HandleAsync(context, cancellationToken).ConfigureAwait(false);
-            return new TaskOutcome { Succeeded = true, Result = result };
+            return new TaskOutcome { Succeeded = true, Result = result, Logs = context.Logs };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return TaskOutcomes.Failed($"Handler '{spec.Name}' was stopped.");
+            return TaskOutcomes.Failed($"Handler '{spec.Name}' was stopped.", context.Logs);
+        }
+        catch (TaskHandlerFailedException e)
+        {
+            return TaskOutcomes.Failed($"Handler '{spec.Name}' failed: {e.Message}", context.Logs);
         }
         catch (Exception e)
         {
-            return TaskOutcomes.Failed($"Handler '{spec.Name}' failed: {e.GetType().Name}: {e.Message}");
+            return TaskOutcomes.Failed($"Handler '{spec.Name}' failed: {e.GetType().Name}: {e.Message}", context.Logs);
         }
     }
 

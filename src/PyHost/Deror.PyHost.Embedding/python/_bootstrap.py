@@ -6,7 +6,6 @@ Installs the finder that imports the ``deror`` package from the sources compiled
 
 import importlib.abc
 import importlib.util
-import signal
 import sys
 
 import _deror
@@ -46,7 +45,3 @@ class _EmbeddedFinder(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, _EmbeddedFinder())
-
-# Ctrl-C raises KeyboardInterrupt, as in python3, even if .NET touched SIGINT before the interpreter started.
-if signal.getsignal(signal.SIGINT) in (signal.SIG_DFL, None):
-    signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -7,7 +7,7 @@ import json
 import uuid
 
 
-def _default(value):
+def default(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
@@ -34,8 +34,21 @@ def _timespan(value):
     return f"{sign}{days}{hours:02d}:{minutes:02d}:{seconds:02d}{fraction}"
 
 
+# One encoder for every call: json.dumps with options builds a new one each time.
+_encode = json.JSONEncoder(default=default, separators=(",", ":")).encode
+
+# Must match JsonMethodInvoker.NoArguments on the .NET side, which skips parsing it.
+NO_ARGUMENTS = '{"args":[],"kwargs":{}}'
+
+
+def dumps_value(value):
+    return _encode(value)
+
+
 def dumps_arguments(args, kwargs):
-    return json.dumps({"args": list(args), "kwargs": kwargs}, default=_default, separators=(",", ":"))
+    if not args and not kwargs:
+        return NO_ARGUMENTS
+    return _encode({"args": list(args), "kwargs": kwargs})
 
 
 loads = json.loads

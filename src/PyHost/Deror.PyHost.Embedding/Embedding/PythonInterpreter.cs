@@ -16,8 +16,12 @@ internal sealed class PythonInterpreter
     {
     }
 
-    /// <summary>Starts the interpreter on the calling thread, which then holds the GIL.</summary>
-    public static PythonInterpreter Start(PyHostOptions options, DerorModuleServices services)
+    /// <summary>
+    /// Starts the interpreter on the calling thread, which then holds the GIL. With <paramref name="ownSignals"/>
+    /// (deror-py) Python handles SIGINT, so Ctrl-C raises KeyboardInterrupt; without (a silo) the process's signals
+    /// stay with .NET's host.
+    /// </summary>
+    public static PythonInterpreter Start(PyHostOptions options, DerorModuleServices services, bool ownSignals = true)
     {
         LibPythonLoader.Load(options.LibPython);
         if (Py.Py_IsInitialized() != 0)
@@ -29,8 +33,11 @@ internal sealed class PythonInterpreter
         // where `python3` may be another interpreter (a pyenv shim). The string must outlive the interpreter.
         Py.Py_SetProgramName(Py.Py_DecodeLocale(executable, 0));
         NativeModule.Install(services);
-        SignalDispositions.InstallDotNetHandlersFirst();
-        Py.Py_InitializeEx(1);
+        if (ownSignals)
+        {
+            SignalDispositions.InstallDotNetHandlersFirst();
+        }
+        Py.Py_InitializeEx(ownSignals ? 1 : 0);
         var interpreter = new PythonInterpreter();
         var path = Py.NewString(executable);
         Py.PySys_SetObject("executable", path);

@@ -11,7 +11,7 @@
 import datetime
 import os
 
-from . import _native
+from . import _json, _native
 from .client import connect
 from .records import record, table
 
@@ -26,12 +26,13 @@ def _seconds(value):
 
 class ClusterManager:
     """One Exo cluster managed by Deror. ``cluster_id`` defaults to ``DEROR_CLUSTER_ID``, else ``local`` (the
-    cluster ``deror up`` starts); ``gateway`` connects first (see :func:`deror.connect`)."""
+    cluster ``deror up`` starts); ``gateway`` or ``token`` (else ``DEROR_TOKEN``) connects first (see
+    :func:`deror.connect`)."""
 
-    def __init__(self, cluster_id=None, gateway=None, *, connect_timeout=None):
+    def __init__(self, cluster_id=None, gateway=None, *, token=None, connect_timeout=None):
         self.cluster_id = cluster_id or os.environ.get("DEROR_CLUSTER_ID") or "local"
-        if gateway is not None:
-            connect(gateway, self.cluster_id, connect_timeout=connect_timeout)
+        if gateway is not None or token is not None:
+            connect(gateway, self.cluster_id, token=token, connect_timeout=connect_timeout)
 
     def __repr__(self):
         return f"ClusterManager({self.cluster_id!r})"
@@ -70,7 +71,8 @@ class ClusterManager:
         """Submits a task and returns its :class:`Task` (stored before this returns).
 
         Exactly one of ``process=["cmd", "arg", ...]`` (or a dict), ``container={"image": ..., "command": [...]}``,
-        ``inference={"model": ..., "messages": [...]}`` or ``handler="name"`` (or a dict); options: ``run_at``
+        ``inference={"model": ..., "messages": [...]}`` or ``handler="name"`` (or ``{"name": ..., "arguments": {...}}``,
+        the arguments any JSON-able value); options: ``run_at``
         (datetime), ``cron``, ``max_attempts``, ``retry_backoff`` and ``timeout`` (seconds or timedelta),
         ``idempotency_key``, ``deduplicate``, ``node``, ``resources``.
         """
@@ -100,8 +102,12 @@ def _spec(name, spec):
     if kind == "process" and isinstance(spec["process"], (list, tuple)):
         command, *arguments = spec["process"]
         spec["process"] = {"command": command, "arguments": arguments}
-    if kind == "handler" and isinstance(spec["handler"], str):
-        spec["handler"] = {"name": spec["handler"]}
+    if kind == "handler":
+        handler = {"name": spec["handler"]} if isinstance(spec["handler"], str) else dict(spec["handler"])
+        # The spec carries a handler's arguments as JSON text: a dict, list or number is encoded here.
+        if handler.get("arguments") is not None and not isinstance(handler["arguments"], str):
+            handler["arguments"] = _json.dumps_value(handler["arguments"])
+        spec["handler"] = handler
     for key in ("timeout", "retry_backoff"):
         if key in spec:
             spec[key] = _seconds(spec[key])

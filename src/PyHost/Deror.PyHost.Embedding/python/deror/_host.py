@@ -6,6 +6,7 @@ Each function returns an exit code and lets nothing escape: a ``SystemExit`` rea
 
 import os
 import runpy
+import signal
 import sys
 import traceback
 
@@ -24,6 +25,9 @@ def _exit_code(exit):
 
 
 def _run(main):
+    # Ctrl-C raises KeyboardInterrupt, as in python3, even if .NET touched SIGINT before the interpreter started.
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         main()
         return 0

@@ -38,6 +38,8 @@ internal static unsafe partial class Py
     [LibraryImport(Library)] public static partial nint PyObject_Call(nint callable, nint args, nint kwargs);
     [LibraryImport(Library)] public static partial nint PyTuple_New(nint size);
     [LibraryImport(Library)] public static partial int PyTuple_SetItem(nint tuple, nint index, nint item);
+    [LibraryImport(Library)] public static partial nint PyTuple_GetItem(nint tuple, nint index);
+    [LibraryImport(Library)] public static partial int PyObject_IsTrue(nint o);
     [LibraryImport(Library)] public static partial nint PyList_New(nint size);
     [LibraryImport(Library)] public static partial int PyList_SetItem(nint list, nint index, nint item);
     [LibraryImport(Library)] public static partial int PyList_Append(nint list, nint item);
@@ -67,8 +69,8 @@ internal static unsafe partial class Py
     [LibraryImport(Library)] public static partial void PyEval_RestoreThread(nint state);
     [LibraryImport(Library)] public static partial int PyGILState_Ensure();
     [LibraryImport(Library)] public static partial void PyGILState_Release(int state);
-    [LibraryImport(Library)] public static partial nint PyOS_getsig(int signal);
-    [LibraryImport(Library)] public static partial nint PyOS_setsig(int signal, nint handler);
+    [LibraryImport(Library)] public static partial nuint PyThread_get_thread_ident();
+    [LibraryImport(Library)] public static partial int PyThreadState_SetAsyncExc(nuint threadId, nint exception);
 
     /// <summary><c>Py_None</c> (the address of <c>_Py_NoneStruct</c>), a borrowed reference.</summary>
     public static nint None => s_none != 0 ? s_none : s_none = LibPythonLoader.Export("_Py_NoneStruct");

@@ -13,6 +13,9 @@ Jupyter interrupt) cancels a call within about a second.
     cluster = deror.ClusterManager("exo-cluster-01")   # the domain API: health, nodes, maintenance, tasks
     cluster.health_check()
 
+    @deror.task("resize")                        # a handler a silo runs for handler tasks (see deror.tasks)
+    def resize(width, height): ...
+
 Failures raise :class:`DerorError` subclasses carrying the .NET message.
 """
 
@@ -28,6 +31,7 @@ from .errors import (
 )
 from .grains import Grain, GrainMethod, grain
 from .records import table
+from .tasks import task
 
 __all__ = [
     "ClusterManager",
@@ -45,4 +49,5 @@ __all__ = [
     "grain",
     "interfaces",
     "table",
+    "task",
 ]

@@ -14,35 +14,52 @@ namespace Deror.PyHost.Cluster;
 /// </summary>
 internal sealed class JsonMethodInvoker
 {
-    private readonly ConcurrentDictionary<(Type Contract, string Name), MethodInfo[]> _methods = new();
-    private readonly ConcurrentDictionary<Type, Func<object, object?>?> _resultReaders = new();
+    /// <summary>What the Python side sends for a call without arguments; such calls skip JSON parsing.</summary>
+    public const string NoArguments = """{"args":[],"kwargs":{}}""";
+
+    private static readonly Dictionary<string, JsonElement> NoNames = [];
+
+    private readonly ConcurrentDictionary<(Type Contract, string Name), MethodBinding[]> _methods = new();
 
     public static JsonMethodInvoker Shared { get; } = new();
 
     /// <summary>Invokes <paramref name="method"/> of <paramref name="contract"/> on <paramref name="target"/>; the JSON of its result, <c>null</c> for none.</summary>
-    public async Task<string> InvokeAsync(object target, Type contract, string method, string argumentsJson, CancellationToken cancellationToken)
+    public Task<string> InvokeAsync(object target, Type contract, string method, string argumentsJson, CancellationToken cancellationToken)
+        => Begin(target, contract, method, argumentsJson, cancellationToken).ResultJsonAsync();
+
+    /// <summary>Binds the arguments and starts the call; the caller waits for <see cref="PendingInvocation.Task"/>.</summary>
+    public PendingInvocation Begin(object target, Type contract, string method, string argumentsJson, CancellationToken cancellationToken)
     {
-        var (info, arguments) = Bind(contract, method, argumentsJson, cancellationToken);
+        var (binding, arguments) = Bind(contract, method, argumentsJson, cancellationToken);
         object? returned;
         try
         {
-            returned = info.Invoke(target, arguments);
+            returned = binding.Method.Invoke(target, arguments);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
             ExceptionDispatchInfo.Capture(e.InnerException).Throw();
             throw;
         }
-        var (value, type) = await AwaitResultAsync(returned, info.ReturnType).ConfigureAwait(false);
-        return value is null ? "null" : JsonSerializer.Serialize(value, type == typeof(object) ? value.GetType() : type, PythonJson.Options);
+        return returned switch
+        {
+            Task task => new PendingInvocation(task, binding, null),
+            ValueTask valueTask => new PendingInvocation(valueTask.AsTask(), binding, null),
+            _ when binding.ToTask is { } toTask => new PendingInvocation((Task)toTask.Invoke(returned, null)!, binding, null),
+            _ => new PendingInvocation(Task.CompletedTask, binding, returned),
+        };
     }
 
-    private (MethodInfo Method, object?[] Arguments) Bind(Type contract, string method, string argumentsJson, CancellationToken cancellationToken)
+    private (MethodBinding Binding, object?[] Arguments) Bind(Type contract, string method, string argumentsJson, CancellationToken cancellationToken)
     {
-        var candidates = _methods.GetOrAdd((contract, PythonJson.Normalize(method)), static key => FindMethods(key.Contract, key.Name));
+        var candidates = _methods.GetOrAdd((contract, method), static key => FindMethods(key.Contract, PythonJson.Normalize(key.Name)));
         if (candidates.Length == 0)
         {
             throw new GrainMemberNotFoundException($"{contract.Name} has no method '{method}'. Its methods: {string.Join(", ", AllMethods(contract).Select(m => m.Name).Distinct().Order(StringComparer.Ordinal))}.");
+        }
+        if (argumentsJson == NoArguments && candidates is [{ TakesNoArguments: true } only])
+        {
+            return (only, Arguments(only, default, 0, NoNames, contract, cancellationToken));
         }
         JsonElement positional, named;
         try
@@ -58,17 +75,21 @@ internal sealed class JsonMethodInvoker
         var positionalCount = positional.ValueKind == JsonValueKind.Array ? positional.GetArrayLength() : 0;
         var names = named.ValueKind == JsonValueKind.Object
             ? named.EnumerateObject().ToDictionary(p => PythonJson.Normalize(p.Name), p => p.Value)
-            : [];
-        var fitting = candidates.Where(m => Fits(m, positionalCount, names.Keys)).ToArray();
+            : NoNames;
+        var fitting = candidates.Where(m => m.Fits(positionalCount, names)).ToArray();
         if (fitting.Length != 1)
         {
             var signatures = string.Join("; ", candidates.Select(Describe));
             throw new PythonArgumentException(fitting.Length == 0
-                ? $"{contract.Name}.{candidates[0].Name} does not take {positionalCount} positional argument(s){(names.Count > 0 ? $" and {string.Join(", ", names.Keys)}" : "")}: {signatures}"
-                : $"{contract.Name}.{candidates[0].Name} is ambiguous for these arguments: {signatures}");
+                ? $"{contract.Name}.{candidates[0].Method.Name} does not take {positionalCount} positional argument(s){(names.Count > 0 ? $" and {string.Join(", ", names.Keys)}" : "")}: {signatures}"
+                : $"{contract.Name}.{candidates[0].Method.Name} is ambiguous for these arguments: {signatures}");
         }
-        var target = fitting[0];
-        var parameters = target.GetParameters();
+        return (fitting[0], Arguments(fitting[0], positional, positionalCount, names, contract, cancellationToken));
+    }
+
+    private static object?[] Arguments(MethodBinding binding, JsonElement positional, int positionalCount, Dictionary<string, JsonElement> names, Type contract, CancellationToken cancellationToken)
+    {
+        var parameters = binding.Parameters;
         var arguments = new object?[parameters.Length];
         var next = 0;
         for (var i = 0; i < parameters.Length; i++)
@@ -80,30 +101,18 @@ internal sealed class JsonMethodInvoker
             }
             else if (next < positionalCount)
             {
-                arguments[i] = Deserialize(positional[next++], parameter, contract, target);
+                arguments[i] = Deserialize(positional[next++], parameter, contract, binding.Method);
             }
             else if (names.TryGetValue(PythonJson.Normalize(parameter.Name!), out var value))
             {
-                arguments[i] = Deserialize(value, parameter, contract, target);
+                arguments[i] = Deserialize(value, parameter, contract, binding.Method);
             }
             else
             {
                 arguments[i] = parameter.DefaultValue is DBNull or Missing ? null : parameter.DefaultValue;
             }
         }
-        return (target, arguments);
-    }
-
-    private static bool Fits(MethodInfo method, int positionalCount, IEnumerable<string> names)
-    {
-        var parameters = method.GetParameters().Where(p => p.ParameterType != typeof(CancellationToken)).ToArray();
-        if (positionalCount > parameters.Length)
-        {
-            return false;
-        }
-        var byName = parameters.Skip(positionalCount).ToDictionary(p => PythonJson.Normalize(p.Name!));
-        var given = names.ToHashSet();
-        return given.All(byName.ContainsKey) && byName.All(p => given.Contains(p.Key) || p.Value.HasDefaultValue);
+        return arguments;
     }
 
     private static object? Deserialize(JsonElement value, ParameterInfo parameter, Type contract, MethodInfo method)
@@ -118,41 +127,18 @@ internal sealed class JsonMethodInvoker
         }
     }
 
-    private async Task<(object? Value, Type Type)> AwaitResultAsync(object? returned, Type returnType)
-    {
-        if (returned is ValueTask valueTask)
-        {
-            await valueTask.ConfigureAwait(false);
-            return (null, typeof(void));
-        }
-        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            returned = returnType.GetMethod(nameof(ValueTask<int>.AsTask))!.Invoke(returned, null);
-            returnType = typeof(Task<>).MakeGenericType(returnType.GetGenericArguments());
-        }
-        if (returned is Task task)
-        {
-            await task.ConfigureAwait(false);
-            var reader = _resultReaders.GetOrAdd(returnType, static t =>
-                t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Task<>) ? t.GetProperty(nameof(Task<int>.Result))!.GetValue : null);
-            return reader is null ? (null, typeof(void)) : (reader(task), returnType.GetGenericArguments()[0]);
-        }
-        return (returned, returnType);
-    }
-
-    private static MethodInfo[] FindMethods(Type contract, string normalizedName)
-        => [.. AllMethods(contract).Where(m => PythonJson.Normalize(m.Name) is var n && (n == normalizedName || n == normalizedName + "async"))];
+    private static MethodBinding[] FindMethods(Type contract, string normalizedName)
+        => [.. AllMethods(contract).Where(m => PythonJson.Normalize(m.Name) is var n && (n == normalizedName || n == normalizedName + "async")).Select(m => new MethodBinding(m))];
 
     private static IEnumerable<MethodInfo> AllMethods(Type contract)
         => (contract.IsInterface ? contract.GetInterfaces().Prepend(contract) : [contract])
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance))
             .Where(m => !m.IsSpecialName && !m.IsGenericMethodDefinition && m.DeclaringType != typeof(object));
 
-    private static string Describe(MethodInfo method)
+    private static string Describe(MethodBinding binding)
     {
-        var builder = new StringBuilder(method.Name).Append('(');
-        builder.AppendJoin(", ", method.GetParameters().Where(p => p.ParameterType != typeof(CancellationToken))
-            .Select(p => $"{p.Name}: {Describe(p.ParameterType)}{(p.HasDefaultValue ? " = ..." : "")}"));
+        var builder = new StringBuilder(binding.Method.Name).Append('(');
+        builder.AppendJoin(", ", binding.Arguments.Select(p => $"{p.Name}: {Describe(p.ParameterType)}{(p.HasDefaultValue ? " = ..." : "")}"));
         return builder.Append(')').ToString();
     }
 

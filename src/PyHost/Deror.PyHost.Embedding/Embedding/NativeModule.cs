@@ -32,7 +32,7 @@ internal static unsafe class NativeModule
         [
             ("resource", (nint)(delegate* unmanaged<nint, nint, nint>)&Resource, Py.MethO, "resource(path) -> str | None: an embedded Python source."),
             ("set_errors", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&SetErrors, Py.MethFastCall, "set_errors(base, not_found, invalid_state, timeout, connection, invalid_argument)"),
-            ("connect", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Connect, Py.MethFastCall, "connect(gateways, cluster_id, connect_timeout)"),
+            ("connect", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Connect, Py.MethFastCall, "connect(gateways, cluster_id, connect_timeout, token)"),
             ("disconnect", (nint)(delegate* unmanaged<nint, nint, nint>)&Disconnect, Py.MethNoArgs, "disconnect()"),
             ("call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Call, Py.MethFastCall, "call(interface, key, method, args_json, timeout) -> str"),
             ("call_async", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&CallAsync, Py.MethFastCall, "call_async(interface, key, method, args_json, timeout, callback) -> int"),
@@ -88,11 +88,12 @@ internal static unsafe class NativeModule
     [UnmanagedCallersOnly]
     private static nint Connect(nint self, nint* args, nint count) => Guard(() =>
     {
-        if (count != 3)
+        if (count != 4)
         {
-            return TypeError($"connect() takes 3 arguments ({count} given)");
+            return TypeError($"connect() takes 4 arguments ({count} given)");
         }
-        if (!TryOptionalString(args[0], out var gateways) || !TryOptionalString(args[1], out var clusterId) || !TryOptionalSeconds(args[2], out var timeout))
+        if (!TryOptionalString(args[0], out var gateways) || !TryOptionalString(args[1], out var clusterId) || !TryOptionalSeconds(args[2], out var timeout)
+            || !TryOptionalString(args[3], out var token))
         {
             return 0;
         }
@@ -109,7 +110,7 @@ internal static unsafe class NativeModule
         {
             settings.ConnectTimeout = t;
         }
-        return Block(ct => TaskResults.WithoutResult(Services.Connection.ConnectAsync(settings, ct)));
+        return Block(ct => TaskResults.WithoutResult(Services.Connection.ConnectAsync(settings, token, ct)));
     });
 
     [UnmanagedCallersOnly]
@@ -117,7 +118,21 @@ internal static unsafe class NativeModule
 
     [UnmanagedCallersOnly]
     private static nint Call(nint self, nint* args, nint count) => Guard(() =>
-        TryReadGrainCall(args, count, 5, out var call) ? Block(ct => call.RunAsync(Services, ct)) : 0);
+    {
+        if (!TryReadGrainCall(args, count, 5, out var call))
+        {
+            return 0;
+        }
+        if (call.Timeout is null && Services.Connection.Current is { } client)
+        {
+            // The common case, connected and without a time limit: wait on the grain call's own task, so the
+            // connection's reader wakes this thread directly (no continuation hop in between).
+            using var cancellation = new CancellationTokenSource();
+            var pending = Services.Grains.Begin(client, call.Interface!, call.Key, call.Method, call.ArgumentsJson, cancellation.Token);
+            return Finish(pending.Task, cancellation, () => pending.ResultJson());
+        }
+        return Block(ct => call.RunAsync(Services, ct));
+    });
 
     [UnmanagedCallersOnly]
     private static nint CallAsync(nint self, nint* args, nint count) => Guard(() =>
@@ -171,10 +186,7 @@ internal static unsafe class NativeModule
     [UnmanagedCallersOnly]
     private static nint RebindConsole(nint self, nint unused) => Guard(() =>
     {
-        using (SignalDispositions.Preserve())
-        {
-            Services.Console.Rebind();
-        }
+        Services.Console.Rebind();
         return Py.NewNone();
     });
 
@@ -183,6 +195,12 @@ internal static unsafe class NativeModule
     {
         using var cancellation = new CancellationTokenSource();
         var task = start(cancellation.Token);
+        return Finish(task, cancellation, () => task.Result);
+    }
+
+    /// <summary>Waits for <paramref name="task"/> with the GIL released; then its <paramref name="result"/> (or None), or the Python error.</summary>
+    private static nint Finish(Task task, CancellationTokenSource cancellation, Func<string?> result)
+    {
         if (!GilFreeWait.Wait(task, cancellation))
         {
             // Interrupted: the abandoned operation's failure, if any, is observed here and dropped.
@@ -191,7 +209,7 @@ internal static unsafe class NativeModule
         }
         if (task.IsCompletedSuccessfully)
         {
-            return task.Result is { } result ? Py.NewString(result) : Py.NewNone();
+            return result() is { } text ? Py.NewString(text) : Py.NewNone();
         }
         return PythonErrors.Raise(task.Exception ?? (Exception)new OperationCanceledException("The call was cancelled."));
     }
