@@ -105,7 +105,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
 
         var local = Assert.Single(silos);
         Assert.True(local.IsLocal);
-        Assert.Equal("Active", local.Status);
+        Assert.Equal(Deror.Runtime.SiloStatus.Active, local.Status);
         Assert.Equal("api-silo", local.Name);
         Assert.Matches(@"^127\.0\.0\.1:\d+:\d+$", local.Address);
         Assert.Matches(@"^127\.0\.0\.1:\d+$", local.Gateway);
