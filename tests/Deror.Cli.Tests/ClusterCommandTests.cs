@@ -55,14 +55,62 @@ public sealed class ClusterCommandTests(DomainClusterFixture cluster) : IClassFi
     }
 
     [Fact]
-    public async Task Silos_lists_the_active_gateways()
+    public async Task Silos_lists_the_membership()
     {
         var result = await cluster.RunAsync("silos", "--json");
+        var table = await cluster.RunAsync("silos");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var silo = Assert.Single(JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray());
         Assert.Equal(cluster.Gateway, silo.GetProperty("gateway").GetString());
         Assert.Equal("Active", silo.GetProperty("status").GetString());
+        Assert.True(silo.GetProperty("isLocal").GetBoolean());
+        Assert.True(silo.GetProperty("startTime").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(-1));
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("Active", table.Stdout);
+        Assert.Contains(cluster.Gateway, table.Stdout);
+    }
+
+    [Fact]
+    public async Task Without_the_token_a_call_fails_with_one_error_line_and_exit_code_6()
+    {
+        var result = await DerorProcess.RunAsync(cluster.ArgsWithoutToken("exec", "sneaky", "--", "echo", "hi"), null);
+
+        Assert.True(result.ExitCode == 6, result.ToString());
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains("requires a token", line);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_fails_with_exit_code_6()
+    {
+        var result = await DerorProcess.RunAsync(["--token", "not-the-right-token", .. cluster.ArgsWithoutToken("cancel", "t-1")], null);
+
+        Assert.True(result.ExitCode == 6, result.ToString());
+        Assert.Contains("error: ", result.Stderr);
+        Assert.Contains("does not match", result.Stderr);
+    }
+
+    [Fact]
+    public async Task The_token_can_come_from_DEROR_TOKEN()
+    {
+        var result = await DerorProcess.RunAsync(
+            cluster.ArgsWithoutToken("exec", "--wait", "from-env", "--", "echo", "token from env"),
+            new Dictionary<string, string> { ["DEROR_TOKEN"] = DomainClusterFixture.Token });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("token from env\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Gateway_and_url_together_are_bad_arguments()
+    {
+        var result = await DerorProcess.RunAsync(["health", "--gateway", "127.0.0.1:1", "--url", "http://127.0.0.1:1"], null);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("error: give --gateway or --url, not both.", result.Stderr.Trim());
     }
 
     [Fact]

@@ -9,11 +9,13 @@ namespace Deror.Cli.Tests;
 
 /// <summary>
 /// One silo hosting the domain grains (in-memory providers) with one node, <c>node-1</c>, whose sidecar runs process
-/// tasks for real; the CLI connects to its gateway like to any cluster.
+/// tasks for real; the CLI connects to its gateway like to any cluster. The gateway requires <see cref="Token"/>.
 /// </summary>
 public sealed class DomainClusterFixture : IAsyncLifetime
 {
     public const string NodeName = "node-1";
+
+    public const string Token = "fixture-token-0123456789";
 
     private InProcessTestCluster? _cluster;
     private ProcessSidecar? _sidecar;
@@ -24,8 +26,10 @@ public sealed class DomainClusterFixture : IAsyncLifetime
 
     public ClusterManager Manager { get; private set; } = null!;
 
-    /// <summary><c>deror</c> arguments that reach this cluster, followed by <paramref name="args"/>.</summary>
-    public string[] Args(params string[] args) => ["--gateway", Gateway, "--cluster", ClusterId, .. args];
+    /// <summary><c>deror</c> arguments that reach this cluster (with its token), followed by <paramref name="args"/>.</summary>
+    public string[] Args(params string[] args) => ["--token", Token, .. ArgsWithoutToken(args)];
+
+    public string[] ArgsWithoutToken(params string[] args) => ["--gateway", Gateway, "--cluster", ClusterId, .. args];
 
     public Task<CliResult> RunAsync(params string[] args) => DerorProcess.RunAsync(Args(args));
 
@@ -34,13 +38,15 @@ public sealed class DomainClusterFixture : IAsyncLifetime
         _cluster = await InProcessTestCluster.StartAsync(o =>
         {
             ClusterId = o.ClusterId;
+            o.ConfigureClient(client => client.Configure<ClientOptions>(c => c.Token = Token));
             o.ConfigureSilo(silo => silo
                 .AddMemoryGrainStorage()
                 .UseInMemoryReminderService()
                 .UseInMemoryDurableJobs()
                 .UseInMemoryEventLog()
                 .AddDerorDomain()
-                .Services.Configure<DurableJobOptions>(jobs => jobs.PollInterval = TimeSpan.FromMilliseconds(50)));
+                .Services.Configure<DurableJobOptions>(jobs => jobs.PollInterval = TimeSpan.FromMilliseconds(50))
+                .Configure<GatewayOptions>(gateway => gateway.Token = Token));
         });
         Manager = new ClusterManager(_cluster.GrainFactory, ClusterId);
         _sidecar = new ProcessSidecar(_cluster.GrainFactory, NodeName);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Deror.Grains;
+using Deror.Client;
 using Deror.Http.Api;
 
 namespace Deror.Http.Tests;
@@ -100,11 +101,11 @@ public sealed class ClusterApiTests : IAsyncLifetime
     [Fact]
     public async Task Silos_lists_the_membership_with_this_silo_active_and_its_gateway()
     {
-        var silos = await Problems.ReadAsync<SiloInfo[]>(await _silo.Http.GetAsync("/api/silos"));
+        var silos = await Problems.ReadAsync<SiloDetails[]>(await _silo.Http.GetAsync("/api/silos"));
 
         var local = Assert.Single(silos);
         Assert.True(local.IsLocal);
-        Assert.Equal("Active", local.Status);
+        Assert.Equal(Deror.Runtime.SiloStatus.Active, local.Status);
         Assert.Equal("api-silo", local.Name);
         Assert.Matches(@"^127\.0\.0\.1:\d+:\d+$", local.Address);
         Assert.Matches(@"^127\.0\.0\.1:\d+$", local.Gateway);

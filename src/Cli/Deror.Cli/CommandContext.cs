@@ -20,7 +20,10 @@ internal sealed class CommandContext(CliEnvironment environment, ParseResult par
 
     public T GetValue<T>(Argument<T> argument) => Parse.GetValue(argument)!;
 
-    /// <summary>Connects to the cluster's gateways; a cluster that cannot be reached fails with exit code 5.</summary>
+    /// <summary>
+    /// Connects to the cluster's gateways; a cluster that cannot be reached fails with exit code 5, one that refuses
+    /// the connection (missing or wrong token) with 6.
+    /// </summary>
     public async Task<ClusterManager> ClusterAsync(CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken);
@@ -41,8 +44,11 @@ internal sealed class CommandContext(CliEnvironment environment, ParseResult par
             return;
         }
         var globals = Environment.Globals;
-        var settings = new DerorClientSettings { ClusterId = globals.ClusterId(Parse), ConnectTimeout = Parse.GetValue(globals.ConnectTimeout) };
-        foreach (var gateway in globals.Gateways(Parse))
+        var connectTimeout = Parse.GetValue(globals.ConnectTimeout);
+        var settings = new DerorClientSettings { ClusterId = globals.ClusterId(Parse), ConnectTimeout = connectTimeout, Token = globals.AccessToken(Parse) };
+        var location = globals.Location(Parse);
+        var gateways = location.Url is { } url ? await GatewayDiscovery.GatewaysAsync(url, connectTimeout, cancellationToken) : location.Gateways;
+        foreach (var gateway in gateways)
         {
             settings.Gateways.Add(gateway);
         }

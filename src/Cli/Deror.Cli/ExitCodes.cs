@@ -1,4 +1,5 @@
 using Deror.Grains;
+using Deror.Networking;
 
 namespace Deror.Cli;
 
@@ -22,6 +23,9 @@ public static class ExitCodes
     /// <summary>The cluster could not be reached (no gateway answered, or a call timed out).</summary>
     public const int ConnectionFailure = 5;
 
+    /// <summary>The cluster refused the connection: a missing or wrong token (<c>--token</c>), or another cluster's gateway.</summary>
+    public const int Refused = 6;
+
     /// <summary>Interrupted (Ctrl-C) before a waited-for operation finished, as shells report SIGINT.</summary>
     public const int Interrupted = 130;
 
@@ -33,6 +37,7 @@ public static class ExitCodes
           3  not found (task or node)
           4  invalid state (e.g. the task has already finished)
           5  cannot reach the cluster
+          6  the cluster refused the connection (missing or wrong --token)
         """;
 
     /// <summary>The exit code for an error the cluster or the connection reported.</summary>
@@ -42,6 +47,7 @@ public static class ExitCodes
         InvalidSpecException or ArgumentException => BadArguments,
         TaskNotFoundException or NodeNotFoundException => NotFound,
         InvalidStateException => InvalidState,
+        ConnectionRefusedException => Refused,
         DerorMessageDeliveryException or TimeoutException => ConnectionFailure,
         _ => Failure,
     };

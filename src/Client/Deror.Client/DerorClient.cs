@@ -47,6 +47,7 @@ public sealed class DerorClient : IGrainFactory, IAsyncDisposable
             o.ClusterId = settings.ClusterId;
             o.Gateways.AddRange(gateways);
             o.InitialConnectTimeout = settings.ConnectTimeout;
+            o.Token = settings.Token;
         });
         var host = builder.Build();
         try

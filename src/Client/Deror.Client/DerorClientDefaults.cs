@@ -5,9 +5,13 @@ internal static class DerorClientDefaults
 {
     public const string ClusterIdVariable = "DEROR_CLUSTER_ID";
     public const string GatewayVariable = "DEROR_GATEWAY";
+    public const string TokenVariable = "DEROR_TOKEN";
 
     public static string ClusterId()
         => Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } clusterId ? clusterId : "local";
+
+    public static string? Token()
+        => Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token ? token : null;
 
     public static IReadOnlyList<string> Gateways()
         => Environment.GetEnvironmentVariable(GatewayVariable) is { Length: > 0 } gateways

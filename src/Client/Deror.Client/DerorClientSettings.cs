@@ -9,6 +9,12 @@ public sealed class DerorClientSettings
     /// <summary>Gateways as <c>host:port</c>; when empty, <c>DEROR_GATEWAY</c> (comma-separated), else <c>127.0.0.1:30000</c>.</summary>
     public IList<string> Gateways { get; } = [];
 
+    /// <summary>
+    /// The token the gateways require (their <c>Deror:Gateway:Token</c>); defaults to <c>DEROR_TOKEN</c>, else none.
+    /// A gateway that needs a token refuses a client without the right one, and connecting fails at once.
+    /// </summary>
+    public string? Token { get; set; } = DerorClientDefaults.Token();
+
     /// <summary>How long connecting keeps retrying before it fails (a silo that is still starting gets this long).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

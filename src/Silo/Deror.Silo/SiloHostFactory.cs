@@ -51,6 +51,7 @@ internal static class SiloHostFactory
         });
         builder.Services.AddHostedService(sp => new StorageAnnouncer(store, sp.GetRequiredService<ILogger<StorageAnnouncer>>()));
         builder.Services.AddDerorHttp(builder.Configuration);
+        SharedToken.Apply(builder.Services, builder.Configuration);
 
         var app = builder.Build();
         app.MapDerorApi();

@@ -1,35 +1,26 @@
 using System.CommandLine;
+using Deror.Cli.Output;
 using Deror.Client;
-using Spectre.Console;
 
 namespace Deror.Cli.Commands;
 
 /// <summary>
-/// The cluster's active silos, as the gateway's system grain lists them (clients cannot read the membership table
-/// itself): one gateway address per active silo.
+/// The cluster's membership as the gateway's silo sees it (the management grain; the HTTP API's <c>GET /api/silos</c>
+/// reads the same): every silo with its status, start time and the Exo node it hosts.
 /// </summary>
 internal static class SilosCommand
 {
-    /// <summary>One active silo, by the gateway it serves clients on.</summary>
-    public sealed record SiloSummary(string Gateway, string Status);
-
     public static Command Create(CliEnvironment environment)
-        => new Command("silos", "List the cluster's active silos (by gateway address)").WithAction(environment, async (context, cancellationToken) =>
+        => new Command("silos", "List the cluster's silos: status (Joining, Active, ShuttingDown, Dead), start time, hosted Exo node").WithAction(environment, async (context, cancellationToken) =>
         {
             var grains = await context.GrainsAsync(cancellationToken);
-            var gateways = await grains.GetGrain<IGatewayListGrain>(IGatewayListGrain.Key).GetGateways().WaitAsync(cancellationToken);
-            var silos = gateways.Order(StringComparer.Ordinal).Select(g => new SiloSummary(g, "Active")).ToArray();
+            var silos = await grains.GetGrain<IManagementGrain>(IManagementGrain.Key).GetSilos().WaitAsync(cancellationToken);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(silos);
                 return ExitCodes.Success;
             }
-            var table = new Table { Border = TableBorder.Simple }.AddColumn("GATEWAY").AddColumn("STATUS");
-            foreach (var silo in silos)
-            {
-                table.AddRow(Markup.Escape(silo.Gateway), $"[green]{silo.Status}[/]");
-            }
-            context.Output.Console.Write(table);
+            context.Output.Console.Write(Views.Silos(silos));
             return ExitCodes.Success;
         });
 }

@@ -17,8 +17,14 @@ internal static class UpCommand
         var httpPort = new Option<int>("--http-port") { Description = "The first silo's HTTP API and dashboard port; the others follow", DefaultValueFactory = _ => 8080 };
         var exoPort = new Option<int>("--exo-port") { Description = "The first simulated Exo node's API port; the others follow", DefaultValueFactory = _ => 52415 };
         var noExo = new Option<bool>("--no-exo") { Description = "Start the silos alone, without simulated Exo nodes" };
+        var dockerSocket = new Option<string>("--docker-socket")
+        {
+            Description = "The Docker engine's unix socket the sidecars run container tasks on [default: DOCKER_HOST if unix://, else /var/run/docker.sock]",
+            HelpName = "path",
+        };
+        var containerNetwork = new Option<string>("--container-network") { Description = "The network container tasks join (e.g. none); default: the engine's", HelpName = "name" };
         var siloPath = new Option<string>("--silo-path") { Description = "The silo to run (Deror.Silo.dll); default: the one built with this CLI", DefaultValueFactory = _ => BuiltPath("DerorSiloPath", "Deror.Silo.dll") };
-        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, httpPort, exoPort, noExo, dataDirectory, fresh, siloPath };
+        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, httpPort, exoPort, noExo, dockerSocket, containerNetwork, dataDirectory, fresh, siloPath };
         return command.WithAction(environment, async (context, cancellationToken) =>
         {
             var options = new LocalClusterOptions
@@ -33,6 +39,9 @@ internal static class UpCommand
                 WithExo = !context.GetValue(noExo),
                 ExoPort = context.GetValue(exoPort),
                 ExoSimPath = BuiltPath("DerorExoSimPath", "exo-sim.dll"),
+                DockerSocket = NonEmpty(context.GetValue(dockerSocket)) ?? DockerHostSocket(),
+                ContainerNetwork = NonEmpty(context.GetValue(containerNetwork)),
+                Token = environment.Globals.AccessToken(context.Parse),
             };
             if (options.Validate() is { Count: > 0 } errors)
             {
@@ -101,4 +110,10 @@ internal static class UpCommand
             Directory.Delete(options.LogDirectory, recursive: true);
         }
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>The socket of <c>DOCKER_HOST</c> when it names a unix socket, as the docker CLI reads it.</summary>
+    private static string? DockerHostSocket()
+        => Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
 }

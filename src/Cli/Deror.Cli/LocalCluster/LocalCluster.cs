@@ -80,6 +80,10 @@ internal sealed class LocalCluster : IAsyncDisposable
             "--Deror:Storage:Provider=Sqlite",
             $"--Deror:Storage:SqlitePath={_options.DatabasePath}",
         };
+        if (_options.Token is { } token)
+        {
+            arguments.Add($"--Deror:Token={token}");
+        }
         if (_options.WithExo)
         {
             arguments.AddRange(SidecarArguments(index));
@@ -108,6 +112,14 @@ internal sealed class LocalCluster : IAsyncDisposable
         yield return $"--Deror:Sidecar:Exo:Environment:EXO_HOME={home}";
         yield return $"--Deror:Sidecar:Exo:PidFile={Path.Combine(home, "sidecar.pid")}";
         yield return $"--Deror:Sidecar:Exo:LogFile={Path.Combine(_options.LogDirectory, node + "-exo.log")}";
+        if (_options.DockerSocket is { } socket)
+        {
+            yield return $"--Deror:Sidecar:Tasks:DockerSocket={socket}";
+        }
+        if (_options.ContainerNetwork is { } network)
+        {
+            yield return $"--Deror:Sidecar:Tasks:ContainerNetwork={network}";
+        }
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -116,7 +128,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         deadline.CancelAfter(_options.StartTimeout);
         try
         {
-            var settings = new DerorClientSettings { ClusterId = _options.ClusterId, ConnectTimeout = _options.StartTimeout };
+            var settings = new DerorClientSettings { ClusterId = _options.ClusterId, ConnectTimeout = _options.StartTimeout, Token = _options.Token };
             foreach (var gateway in Gateways)
             {
                 settings.Gateways.Add(gateway);

@@ -5,6 +5,9 @@ internal sealed class LocalClusterOptions
 {
     public const int MaxNodes = 32;
 
+    /// <summary>What the silos accept as a token (<c>Deror:Token</c>).</summary>
+    public const int MinimumTokenLength = 16;
+
     public int Nodes { get; init; } = 3;
 
     public string ClusterId { get; init; } = "local";
@@ -26,6 +29,15 @@ internal sealed class LocalClusterOptions
 
     /// <summary>The Exo simulator to run (<c>exo-sim.dll</c>).</summary>
     public string ExoSimPath { get; init; } = "";
+
+    /// <summary>The Docker engine the sidecars run container tasks on (a unix socket path); null: the silo's default.</summary>
+    public string? DockerSocket { get; init; }
+
+    /// <summary>The network container tasks join (e.g. <c>none</c>); null: the engine's default.</summary>
+    public string? ContainerNetwork { get; init; }
+
+    /// <summary>The token every silo requires (HTTP mutations and gateway clients); null: none (the silos stay on loopback).</summary>
+    public string? Token { get; init; }
 
     /// <summary>Where the store (<c>local.db</c>) and the silos' logs go.</summary>
     public string DataDirectory { get; init; } = ".deror";
@@ -87,6 +99,14 @@ internal sealed class LocalClusterOptions
         if (ports.Distinct().Count() != ports.Count)
         {
             errors.Add($"the port ranges of --gateway-port {GatewayPort}, --silo-port {SiloPort}, --http-port {HttpPort}{(WithExo ? $" and --exo-port {ExoPort}" : "")} overlap for {Nodes} node(s).");
+        }
+        if (DockerSocket is not null && !Path.IsPathFullyQualified(DockerSocket))
+        {
+            errors.Add($"--docker-socket must be an absolute path to the engine's unix socket (was '{DockerSocket}').");
+        }
+        if (Token is { Length: < MinimumTokenLength })
+        {
+            errors.Add($"--token must be at least {MinimumTokenLength} characters long (the silos refuse shorter ones).");
         }
         if (!File.Exists(SiloPath))
         {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Deror.Cli.Parsing;
+using Deror.Client;
 using Deror.Grains;
+using Deror.Runtime;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -189,6 +191,23 @@ internal static class Views
         return grid;
     }
 
+    public static IRenderable Silos(IReadOnlyList<SiloDetails> silos)
+    {
+        var table = NewTable("SILO", "STATUS", "ADDRESS", "GATEWAY", "EXO NODE", "STARTED", "LAST ALIVE");
+        foreach (var silo in silos)
+        {
+            table.AddRow(
+                Text(silo.Name),
+                new Markup(Status(silo.Status)),
+                Text(silo.Address),
+                Text(silo.Gateway ?? "-"),
+                Text(silo.ExoNode ?? "-"),
+                Text(Time(silo.StartTime)),
+                Text(Ago(silo.IAmAliveTime)));
+        }
+        return table;
+    }
+
     private static Text Text(string value) => new(value);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -205,6 +224,13 @@ internal static class Views
         NodeStatus.Healthy => "green",
         NodeStatus.Degraded or NodeStatus.Joining or NodeStatus.Recovering => "yellow",
         NodeStatus.Draining or NodeStatus.Maintenance => "blue",
+        _ => "red",
+    });
+
+    private static string Status(SiloStatus status) => Colored(status.ToString(), status switch
+    {
+        SiloStatus.Active => "green",
+        SiloStatus.Joining or SiloStatus.ShuttingDown => "yellow",
         _ => "red",
     });
 

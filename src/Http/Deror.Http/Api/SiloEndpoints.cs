@@ -1,3 +1,4 @@
+using Deror.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,8 +18,12 @@ internal static class SiloEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
+    /// <summary>The membership through the management grain: the same list the CLI and other clients read.</summary>
     public static void Map(RouteGroupBuilder api)
-        => api.MapGet("/silos", (SiloReadiness silos) => TypedResults.Ok(silos.Silos())).WithName("GetSilos").WithTags("Silos");
+        => api.MapGet("/silos", async (IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<IManagementGrain>(IManagementGrain.Key).GetSilos().ConfigureAwait(false)))
+            .WithName("GetSilos").WithTags("Silos")
+            .WithDescription("Every silo in the membership table (status Joining, Active, ShuttingDown or Dead), with the Exo node it hosts.");
 
     private static Results<Ok<ProbeStatus>, ProblemHttpResult> Ready(SiloReadiness readiness)
     {

@@ -29,37 +29,4 @@ internal sealed class SiloReadiness(Silo silo, ILocalSiloDetails local, ClusterM
         var status = membership.GetStatus(local.SiloAddress);
         return (status == SiloStatus.Active, status.ToString());
     }
-
-    public IReadOnlyList<Api.SiloInfo> Silos()
-    {
-        var rows = membership.Snapshot.Rows.Select(r => r.Entry).ToList();
-        if (!_clustered)
-        {
-            rows.Add(new MembershipEntry
-            {
-                SiloAddress = local.SiloAddress,
-                Status = silo.Started.IsCompletedSuccessfully ? SiloStatus.Active : SiloStatus.Joining,
-                SiloName = local.SiloName,
-                HostName = Environment.MachineName,
-                GatewayPort = local.GatewayEndpoint.Port,
-            });
-        }
-        return rows
-            .OrderBy(e => e.Status == SiloStatus.Dead)
-            .ThenBy(e => e.SiloName, StringComparer.Ordinal)
-            .ThenByDescending(e => e.SiloAddress.Generation)
-            .Select(e => new SiloInfo
-            {
-                Address = e.SiloAddress.ToString(),
-                Status = e.Status.ToString(),
-                Name = e.SiloName,
-                HostName = e.HostName,
-                Gateway = e.GatewayPort > 0 ? $"{e.SiloAddress.Endpoint.Address}:{e.GatewayPort}" : null,
-                StartTime = e.StartTime,
-                IAmAliveTime = e.IAmAliveTime,
-                IsLocal = e.SiloAddress.Equals(local.SiloAddress),
-                Metadata = e.Metadata,
-            })
-            .ToArray();
-    }
 }

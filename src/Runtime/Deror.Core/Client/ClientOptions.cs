@@ -12,6 +12,12 @@ public sealed class ClientOptions
     /// <summary>Gateway endpoints as <c>host:port</c>. Calls are spread over the connected ones; a dead one is retried in the background.</summary>
     public List<string> Gateways { get; set; } = [];
 
+    /// <summary>
+    /// The token the gateways require (their <c>Deror:Gateway:Token</c>), sent in the connection handshake; null when
+    /// they require none (loopback-only silos).
+    /// </summary>
+    public string? Token { get; set; }
+
     /// <summary>How long start-up keeps trying to reach a first gateway before it fails.</summary>
     public TimeSpan InitialConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

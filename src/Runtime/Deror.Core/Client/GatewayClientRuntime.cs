@@ -44,7 +44,12 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
         _typeResolver = typeResolver;
         _logger = logger;
         _gateways = _options.Gateways.Select(g => ClientOptions.TryParseGateway(g, out var e) ? e : throw new ArgumentException($"Bad gateway '{g}'.")).ToArray();
-        var handshake = Handshake.ForClient(ClientId, new Dictionary<string, string> { [ManifestMetadata.ClusterIdKey] = _options.ClusterId });
+        var metadata = new Dictionary<string, string> { [ManifestMetadata.ClusterIdKey] = _options.ClusterId };
+        if (!string.IsNullOrEmpty(_options.Token))
+        {
+            metadata[AccessToken.MetadataKey] = _options.Token;
+        }
+        var handshake = Handshake.ForClient(ClientId, metadata);
         _connector = new Connector(handshake, serializer, this, messagingOptions.Value, logger);
         _systemGrains = new Invocation.GrainFactory(this, typeResolver);
     }
@@ -68,6 +73,12 @@ internal sealed partial class GatewayClientRuntime : Invocation.OutboundRuntimeC
             if (IsConnected)
             {
                 break;
+            }
+            if (lastError is ConnectionRefusedException refused)
+            {
+                // A refusal (wrong token or cluster) does not go away by waiting.
+                throw new ConnectionRefusedException(
+                    $"The gateways of cluster '{_options.ClusterId}' refused the connection: {refused.Reason}", refused.Reason, refused);
             }
             if (Clock.GetUtcNow() >= deadline)
             {

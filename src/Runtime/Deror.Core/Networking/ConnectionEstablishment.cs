@@ -15,7 +15,10 @@ internal static class ConnectionEstablishment
 
     /// <summary>
     /// Returns a connection that is not yet started (the caller registers it, then calls <see cref="Connection.Start"/>).
-    /// Throws <see cref="ConnectionProtocolException"/> for a bad or late handshake; the socket is then disposed.
+    /// Throws <see cref="ConnectionProtocolException"/> for a bad or late handshake and
+    /// <see cref="ConnectionRefusedException"/> when either side refused; the socket is then disposed. With
+    /// <paramref name="admission"/> (accepting side only) the peer's handshake is read and judged before this side
+    /// answers with its own handshake or a refusal.
     /// </summary>
     public static async Task<Connection> EstablishAsync(
         Socket socket,
@@ -24,7 +27,8 @@ internal static class ConnectionEstablishment
         IMessageHandler handler,
         MessagingOptions options,
         ILogger logger,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        HandshakeAdmission? admission = null)
     {
         // The reader is created before the handshake and handed to the connection: the peer may send its first
         // messages right behind its handshake, in the same packet.
@@ -37,8 +41,23 @@ internal static class ConnectionEstablishment
         try
         {
             SocketSettings.Apply(socket, options);
-            sending = SendHandshakeAsync(socket, localHandshake, timeout.Token);
-            var remoteHandshake = await ReceiveHandshakeAsync(input, options.MaxMessageSize, timeout.Token);
+            Handshake remoteHandshake;
+            if (admission is null)
+            {
+                sending = SendFrameAsync(socket, frame => HandshakeSerializer.Write(localHandshake, frame), timeout.Token);
+                remoteHandshake = await ReceiveHandshakeAsync(input, options.MaxMessageSize, timeout.Token);
+            }
+            else
+            {
+                remoteHandshake = await ReceiveHandshakeAsync(input, options.MaxMessageSize, timeout.Token);
+                if (admission(remoteHandshake) is { } reason)
+                {
+                    await SendFrameAsync(socket, frame => HandshakeSerializer.WriteRefusal(reason, frame), timeout.Token);
+                    await LingerUntilPeerClosesAsync(socket, input, timeout.Token);
+                    throw new ConnectionRefusedException($"Refused {remoteHandshake}: {reason}", reason, null);
+                }
+                sending = SendFrameAsync(socket, frame => HandshakeSerializer.Write(localHandshake, frame), timeout.Token);
+            }
             await sending;
             return new Connection(socket, input, localHandshake, remoteHandshake, serializer, handler, options, logger);
         }
@@ -58,11 +77,36 @@ internal static class ConnectionEstablishment
         }
     }
 
-    private static async Task SendHandshakeAsync(Socket socket, Handshake handshake, CancellationToken cancellationToken)
+    /// <summary>
+    /// Half-closes after a refusal and waits (bounded by the handshake timeout) for the peer to close: closing with
+    /// unread input would reset the connection, and a reset can discard the refusal before the peer reads it.
+    /// </summary>
+    private static async Task LingerUntilPeerClosesAsync(Socket socket, PipeReader input, CancellationToken cancellationToken)
+    {
+        socket.Shutdown(SocketShutdown.Send);
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellationToken);
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
+        {
+            // The peer is gone or slow; the refusal has been sent either way.
+        }
+    }
+
+    private static async Task SendFrameAsync(Socket socket, Action<CodecWriter> writePayload, CancellationToken cancellationToken)
     {
         using var frame = new CodecWriter();
         frame.WriteInt32(0);
-        HandshakeSerializer.Write(handshake, frame);
+        writePayload(frame);
         frame.PatchInt32(0, frame.Length - Framing.HeaderSize);
         var pending = frame.WrittenMemory;
         while (!pending.IsEmpty)

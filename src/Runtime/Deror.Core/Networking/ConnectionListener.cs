@@ -63,6 +63,12 @@ public sealed class ConnectionListener : IAsyncDisposable
         _boundSocket = boundSocket;
     }
 
+    /// <summary>
+    /// Judges each peer's handshake before this side answers (e.g. a gateway checking a client's token); null admits
+    /// every peer with a valid handshake.
+    /// </summary>
+    public HandshakeAdmission? Admission { get; init; }
+
     /// <summary>A TCP socket bound to <paramref name="endpoint"/> (port 0: any free port), not yet listening.</summary>
     public static Socket Bind(IPEndPoint endpoint)
     {
@@ -172,7 +178,7 @@ public sealed class ConnectionListener : IAsyncDisposable
         try
         {
             connection = await ConnectionEstablishment.EstablishAsync(
-                socket, _localHandshake, _serializer, _handler, _options, _logger, _stopping.Token);
+                socket, _localHandshake, _serializer, _handler, _options, _logger, _stopping.Token, Admission);
         }
         catch (Exception e)
         {

@@ -30,7 +30,8 @@ public sealed class Connector
     /// <summary>
     /// Connects and exchanges handshakes. The handler's <see cref="IMessageHandler.OnConnected"/> has run when this
     /// returns. Throws <see cref="DerorMessageDeliveryException"/> when the peer cannot be reached in
-    /// <see cref="MessagingOptions.ConnectTimeout"/> or its handshake is bad, and
+    /// <see cref="MessagingOptions.ConnectTimeout"/> or its handshake is bad, <see cref="ConnectionRefusedException"/> when
+    /// the peer refused this side's handshake, and
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
     /// </summary>
     public async Task<Connection> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
@@ -50,6 +51,11 @@ public sealed class Connector
                 socket, _localHandshake, _serializer, _handler, _options, _logger, cancellationToken);
             connection.Start();
             return connection;
+        }
+        catch (ConnectionRefusedException e)
+        {
+            socket.Dispose();
+            throw new ConnectionRefusedException($"{endpoint} refused the connection: {e.Reason}", e.Reason, e);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

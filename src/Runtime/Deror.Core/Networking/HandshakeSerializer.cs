@@ -2,7 +2,10 @@ using Deror.Serialization;
 
 namespace Deror.Networking;
 
-/// <summary>Wire form of <see cref="Handshake"/>: magic, protocol version, peer kind, identity, metadata.</summary>
+/// <summary>
+/// Wire form of <see cref="Handshake"/>: magic, protocol version, peer kind, identity, metadata. An accepting side that
+/// turns the peer down sends a refusal (the refused kind and a reason) in place of its handshake.
+/// </summary>
 internal static class HandshakeSerializer
 {
     /// <summary>"DROR" in ASCII, read little-endian: a stray client of another protocol fails here.</summary>
@@ -12,6 +15,10 @@ internal static class HandshakeSerializer
 
     private const byte ClientPeer = 1;
     private const byte SiloPeer = 2;
+    private const byte Refused = 3;
+
+    /// <summary>Refusal reasons are for people; a bounded length keeps a refusal one small frame.</summary>
+    public const int MaxRefusalReasonLength = 1024;
 
     public static void Write(Handshake handshake, CodecWriter writer)
     {
@@ -35,7 +42,18 @@ internal static class HandshakeSerializer
         }
     }
 
-    /// <summary>Throws <see cref="ConnectionProtocolException"/> for anything that is not a valid handshake.</summary>
+    public static void WriteRefusal(string reason, CodecWriter writer)
+    {
+        writer.WriteUInt32(Magic);
+        writer.WriteByte(ProtocolVersion);
+        writer.WriteByte(Refused);
+        writer.WriteString(reason.Length <= MaxRefusalReasonLength ? reason : reason[..MaxRefusalReasonLength]);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ConnectionRefusedException"/> for a refusal and <see cref="ConnectionProtocolException"/> for
+    /// anything that is not a valid handshake.
+    /// </summary>
     public static Handshake Read(ReadOnlySpan<byte> payload)
     {
         var reader = new CodecReader(payload);
@@ -62,6 +80,8 @@ internal static class HandshakeSerializer
                 case SiloPeer:
                     silo = WireIdentity.ReadSiloAddress(ref reader);
                     break;
+                case Refused:
+                    throw new ConnectionRefusedException(reader.ReadString() is { Length: > 0 } reason ? reason : "The peer refused the connection.");
                 default:
                     throw new ConnectionProtocolException($"Unknown peer kind {peer} in handshake.");
             }

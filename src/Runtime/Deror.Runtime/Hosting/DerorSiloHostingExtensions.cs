@@ -78,6 +78,8 @@ public static class DerorSiloHostingExtensions
         services.AddOptions<SiloOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MessagingOptions>().Bind(section.GetSection("Messaging")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>());
+        services.AddOptions<GatewayOptions>().Bind(section.GetSection("Gateway")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.AddOptions<GrainCollectionOptions>().Bind(section.GetSection("Collection")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ClusterMembershipOptions>().Bind(section.GetSection("Membership")).ValidateDataAnnotations().ValidateOnStart();
 

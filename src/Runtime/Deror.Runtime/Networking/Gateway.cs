@@ -13,12 +13,15 @@ namespace Deror.Runtime.Networking;
 /// <summary>
 /// Accepts client connections and bridges them to the silo: requests go to the message center (stamped with the
 /// connection's client id, never trusting what the client claims), responses go back on the same connection.
-/// A broken or misbehaving connection is closed by the transport; the gateway only forgets its client.
+/// A broken or misbehaving connection is closed by the transport; the gateway only forgets its client. Before a client
+/// is admitted its handshake must name this cluster and, when a token is configured, carry that token; otherwise the
+/// client is told why and disconnected.
 /// </summary>
 internal sealed partial class Gateway(
     ILocalSiloDetails silo,
     PreboundSockets sockets,
     IOptions<Configuration.MessagingOptions> messagingOptions,
+    IOptions<Configuration.GatewayOptions> gatewayOptions,
     GrainTypeManifest manifest,
     MessageCenter messageCenter,
     MessageSerializer serializer,
@@ -34,7 +37,10 @@ internal sealed partial class Gateway(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var handshake = Handshake.ForSilo(silo.SiloAddress, ManifestMetadata.Create(silo.ClusterId, manifest.GetInterfaceMap()));
-        _listener = new ConnectionListener(sockets.TakeOrBind(silo.GatewayEndpoint), handshake, serializer, this, messagingOptions.Value, logger);
+        _listener = new ConnectionListener(sockets.TakeOrBind(silo.GatewayEndpoint), handshake, serializer, this, messagingOptions.Value, logger)
+        {
+            Admission = Admit,
+        };
         _listener.Start();
         return Task.CompletedTask;
     }
@@ -47,16 +53,35 @@ internal sealed partial class Gateway(
         }
     }
 
+    /// <summary>Null admits the peer; otherwise the reason it is refused, which the client reports.</summary>
+    private string? Admit(Handshake remote)
+    {
+        if (!remote.IsClient)
+        {
+            return "this is a client gateway; silos connect to the silo port.";
+        }
+        var clusterId = ManifestMetadata.ReadClusterId(remote.Metadata);
+        if (clusterId != silo.ClusterId)
+        {
+            return $"this gateway serves cluster '{silo.ClusterId}', not '{clusterId}'.";
+        }
+        if (gatewayOptions.Value.Token is { Length: > 0 } token)
+        {
+            var presented = AccessToken.Read(remote.Metadata);
+            if (!AccessToken.Matches(token, presented))
+            {
+                return presented is null
+                    ? "this gateway requires a token; pass the silo's Deror:Gateway:Token as the client's Token (deror --token, DEROR_TOKEN)."
+                    : "the token does not match the gateway's Deror:Gateway:Token.";
+            }
+        }
+        return null;
+    }
+
     public void OnConnected(Connection connection)
     {
-        var remote = connection.RemoteHandshake;
-        var clusterId = ManifestMetadata.ReadClusterId(remote.Metadata);
-        if (remote.ClientId is not { } clientId || clusterId != silo.ClusterId)
-        {
-            LogRefused(logger, connection.RemoteEndPoint?.ToString(), remote.ToString(), clusterId, silo.ClusterId);
-            connection.Dispose();
-            return;
-        }
+        // Admission has run: the peer is a client of this cluster with the right token.
+        var clientId = connection.RemoteHandshake.ClientId!.Value;
         messageCenter.RegisterClient(clientId, connection.Send);
         LogClientConnected(logger, clientId, connection.RemoteEndPoint?.ToString());
     }
@@ -85,9 +110,6 @@ internal sealed partial class Gateway(
             LogClientDisconnected(logger, clientId, reason?.Message ?? "closed");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused connection from {Remote} ({Peer}): cluster '{PeerCluster}' is not '{Cluster}' or the peer is not a client")]
-    private static partial void LogRefused(ILogger logger, string? remote, string peer, string? peerCluster, string cluster);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Client {ClientId} connected from {Remote}")]
     private static partial void LogClientConnected(ILogger logger, GrainId clientId, string? remote);

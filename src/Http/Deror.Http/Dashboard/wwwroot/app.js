@@ -215,6 +215,7 @@ function renderSilos(silos) {
     h("td", {}, badge(s.status)),
     h("td", { class: "mono" }, s.address),
     h("td", { class: "mono" }, s.gateway || "—"),
+    h("td", {}, s.exoNode || "—"),
     h("td", {}, s.hostName),
     h("td", { class: "nowrap" }, ago(s.startTime)),
     h("td", { class: "nowrap" }, ago(s.iAmAliveTime)))));
