@@ -278,6 +278,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
             $"--Deror:Http:Port={FreePorts.One()}",
             "--Deror:Storage:Provider=Sqlite",
             $"--Deror:Storage:SqlitePath={store}",
+            // Six silo and Exo processes starting at once on 2 busy cores starve each other's probes for seconds; the
+            // default 600 ms probe timeout then declares healthy silos dead. A killed silo is still found in ~6 s.
+            "--Deror:Membership:ProbeTimeout=00:00:02",
             $"--Deror:Metadata:exo-node={node}",
             $"--Deror:Sidecar:NodeName={node}",
             $"--Deror:Sidecar:ExoApiUrl=http://127.0.0.1:{exoPort}/",
