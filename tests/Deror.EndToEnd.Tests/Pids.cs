@@ -20,6 +20,34 @@ internal static class Pids
         }
     }
 
+    /// <summary>When the process started (clock ticks since boot), which tells it from a later process given the same PID; null if it is gone.</summary>
+    public static long? StartTime(int pid)
+    {
+        try
+        {
+            // "pid (comm) state ppid ...": starttime is field 22, the 20th after the command's closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether the process runs a command line containing <paramref name="text"/> (e.g. the exo-sim it should be).</summary>
+    public static bool Runs(int pid, string text)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Contains(text, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGKILL, if it still runs.</summary>
     public static void Kill(int pid)
     {

@@ -21,7 +21,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly string _directory;
     private readonly List<SiloProcess> _silos = [];
     private readonly List<int> _exoPorts = [];
-    private readonly HashSet<int> _tracked = [];
+    private readonly Dictionary<int, long?> _tracked = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private DerorClient? _client;
 
@@ -89,14 +89,17 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public ExoClient Exo(int index)
         => new(_http, new ExoClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{_exoPorts[index].ToString(CultureInfo.InvariantCulture)}/") });
 
-    /// <summary>The PID of the Exo node <paramref name="index"/>'s sidecar runs now (its PID file), tracked to be killed at the end.</summary>
+    /// <summary>
+    /// The PID of the exo-sim node <paramref name="index"/>'s sidecar runs now (from its PID file), tracked to be killed
+    /// at the end; null when none runs (the file can name one that died, whose PID may since serve another process).
+    /// </summary>
     public int? ExoPid(int index)
     {
-        var pid = Pids.Read(Path.Combine(ExoHome(index), "sidecar.pid"));
-        if (pid is { } known)
+        if (Pids.Read(Path.Combine(ExoHome(index), "sidecar.pid")) is not { } pid || !Pids.Runs(pid, BuildOutputs.ExoSimDll))
         {
-            Track(known);
+            return null;
         }
+        Track(pid);
         return pid;
     }
 
@@ -108,7 +111,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         lock (_tracked)
         {
-            _tracked.Add(pid);
+            _tracked.TryAdd(pid, Pids.StartTime(pid));
         }
     }
 
@@ -226,9 +229,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
         lock (_tracked)
         {
-            foreach (var pid in _tracked)
+            foreach (var (pid, startTime) in _tracked)
             {
-                Pids.Kill(pid);
+                // Only the process tracked: a PID freed by one the test killed may have gone to someone else's.
+                if (startTime is not null && Pids.StartTime(pid) == startTime)
+                {
+                    Pids.Kill(pid);
+                }
             }
         }
         if (_client is not null)
