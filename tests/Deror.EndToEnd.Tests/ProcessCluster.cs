@@ -292,7 +292,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             $"--Deror:Sidecar:NodeName={node}",
             $"--Deror:Sidecar:ExoApiUrl=http://127.0.0.1:{exoPort}/",
             "--Deror:Sidecar:ProbePeriod=00:00:00.200",
-            "--Deror:Sidecar:ProbeTimeout=00:00:01",
+            "--Deror:Sidecar:ProbeTimeout=00:00:02", // a starved Exo answers late, not never
             "--Deror:Sidecar:DirectiveWait=00:00:02",
             $"--Deror:Sidecar:Exo:Command={BuildOutputs.Dotnet}",
             $"--Deror:Sidecar:Exo:Namespace={ClusterId}",
