@@ -130,10 +130,17 @@ internal sealed partial class NodeController : IAsyncDisposable
     private Task MaintainAsync(CancellationToken cancellationToken) => PersistAsync(NodeMode.Maintain, async () =>
     {
         await _exo.StopExoAsync("maintenance", cancellationToken).ConfigureAwait(false);
-        await RunMaintenanceCommandAsync(cancellationToken).ConfigureAwait(false);
-        _exo.StartExo("maintenance done");
-        await _retry.CallAsync("Reporting maintenance done", _node.ReportMaintained, cancellationToken).ConfigureAwait(false);
-        LogMaintained(_logger);
+        var failure = await RunMaintenanceCommandAsync(cancellationToken).ConfigureAwait(false);
+        _exo.StartExo(failure is null ? "maintenance done" : "maintenance failed");
+        if (failure is null)
+        {
+            await _retry.CallAsync("Reporting maintenance done", _node.ReportMaintained, cancellationToken).ConfigureAwait(false);
+            LogMaintained(_logger);
+        }
+        else
+        {
+            await _retry.CallAsync("Reporting maintenance failed", () => _node.ReportMaintenanceFailed(failure), cancellationToken).ConfigureAwait(false);
+        }
     }, cancellationToken);
 
     /// <summary>Runs a mode's steps until they succeed (each is safe to repeat), the grain rejects them, or the mode changes.</summary>
@@ -160,14 +167,15 @@ internal sealed partial class NodeController : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the configured maintenance command. A failure is logged and Exo still comes back: a node that serves
-    /// without its upgrade is better than one left down, and the log says what went wrong.
+    /// Runs the configured maintenance command; returns why it failed, or null. Exo comes back either way (a node
+    /// that serves without its upgrade is better than one left down); the failure goes to the node grain, so the
+    /// cluster's maintenance run stops or skips the node per its policy.
     /// </summary>
-    private async Task RunMaintenanceCommandAsync(CancellationToken cancellationToken)
+    private async Task<string?> RunMaintenanceCommandAsync(CancellationToken cancellationToken)
     {
         if (_maintenance.Command is not { } command)
         {
-            return;
+            return null;
         }
         var executor = new ProcessTaskExecutor(new TaskExecutionOptions());
         var spec = new TaskSpec
@@ -182,11 +190,23 @@ internal sealed partial class NodeController : IAsyncDisposable
         if (outcome.Succeeded)
         {
             LogMaintenanceCommand(_logger, command, outcome.Logs);
+            return null;
         }
-        else
+        LogMaintenanceCommandFailed(_logger, command, outcome.Error ?? "", outcome.Logs);
+        return FailureReason(command, outcome);
+    }
+
+    /// <summary>The command, how it ended and its last line of output: enough for an operator reading the maintenance status.</summary>
+    private static string FailureReason(string command, TaskOutcome outcome)
+    {
+        const int MaxOutput = 200;
+        var last = outcome.Logs.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        if (last.Length > MaxOutput)
         {
-            LogMaintenanceCommandFailed(_logger, command, outcome.Error ?? "", outcome.Logs);
+            last = last[^MaxOutput..];
         }
+        var ended = outcome.Error ?? "failed.";
+        return last.Length == 0 ? $"'{command}' {ended}" : $"'{command}' {ended} Last output: {last}";
     }
 
     private async Task PlaceModelsAsync(IReadOnlyList<ModelPlacement> placements)

@@ -8,6 +8,15 @@ public enum SchedulingPolicy
     BinPack,
 }
 
+/// <summary>What rolling maintenance does when a node's maintenance fails (the node itself comes back serving).</summary>
+public enum MaintenanceFailureAction
+{
+    /// <summary>Take no further node down: the run ends (Cancelled) with the failure as its detail.</summary>
+    Stop,
+    /// <summary>Record the failure on the node's step and go on with the next node.</summary>
+    Skip,
+}
+
 /// <summary>How the cluster schedules, recovers nodes and runs maintenance. Validated when set.</summary>
 public sealed record ClusterPolicy
 {
@@ -18,6 +27,9 @@ public sealed record ClusterPolicy
 
     /// <summary>How many nodes rolling maintenance takes down at once.</summary>
     public int MaxParallelMaintenance { get; init; } = 1;
+
+    /// <summary>Whether rolling maintenance stops or goes on after a node's maintenance fails.</summary>
+    public MaintenanceFailureAction OnMaintenanceFailure { get; init; } = MaintenanceFailureAction.Stop;
 
     /// <summary>A node whose sidecar is silent this long is Unreachable (its running tasks are rescheduled).</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -39,6 +51,7 @@ public sealed record ClusterPolicy
     {
         Require(MinHealthyNodes >= 0, nameof(MinHealthyNodes), "must be 0 or more");
         Require(MaxParallelMaintenance >= 1, nameof(MaxParallelMaintenance), "must be at least 1");
+        Require(Enum.IsDefined(OnMaintenanceFailure), nameof(OnMaintenanceFailure), "must be Stop or Skip");
         Require(HeartbeatTimeout > TimeSpan.Zero, nameof(HeartbeatTimeout), "must be positive");
         Require(DeadAfter > HeartbeatTimeout, nameof(DeadAfter), "must be longer than HeartbeatTimeout");
         Require(RestartExoAfter > TimeSpan.Zero, nameof(RestartExoAfter), "must be positive");

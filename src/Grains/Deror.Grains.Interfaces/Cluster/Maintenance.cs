@@ -19,11 +19,12 @@ public enum MaintenancePhase
     Waiting,
     Running,
     Completed,
+    /// <summary>Cancelled by an operator, or stopped because a node's maintenance failed (policy <see cref="MaintenanceFailureAction.Stop"/>).</summary>
     Cancelled,
 }
 
-/// <summary>One node's progress through a maintenance run.</summary>
-public sealed record MaintenanceStep(string Node, NodeStatus? Status, bool Done, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+/// <summary>One node's progress through a maintenance run; <paramref name="Error"/> says why its maintenance failed, if it did.</summary>
+public sealed record MaintenanceStep(string Node, NodeStatus? Status, bool Done, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error = null);
 
 /// <summary>Progress of the current (or last) maintenance run; it survives silo restarts.</summary>
 public sealed record MaintenanceStatus

@@ -35,6 +35,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>The sidecar finished maintenance and started Exo again.</summary>
     Task ReportMaintained();
 
+    /// <summary>The sidecar's maintenance failed (<paramref name="reason"/> says how) and it started Exo again; the cluster grain sees the failure.</summary>
+    Task ReportMaintenanceFailed(string reason);
+
     /// <summary>Asks this node's sidecar to place models through Exo (delivered once, with the next directive).</summary>
     Task RequestPlacements(IReadOnlyList<ModelPlacement> placements);
 

@@ -33,6 +33,9 @@ public sealed record NodeInfo
 
     public long ReservedMemoryBytes { get; init; }
 
+    /// <summary>Why the node's last maintenance failed (its sidecar's report); null when it succeeded. Cleared when the next drain begins.</summary>
+    public string? MaintenanceFailure { get; init; }
+
     /// <summary>The most recent transitions, newest last (bounded).</summary>
     public IReadOnlyList<NodeTransition> History { get; init; } = [];
 }

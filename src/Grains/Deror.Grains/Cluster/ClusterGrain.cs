@@ -283,12 +283,24 @@ public sealed partial class ClusterGrain(
             {
                 S.MaintenanceWentDown.Add(step.Node);
             }
-            var done = status == NodeStatus.Healthy && S.MaintenanceWentDown.Contains(step.Node);
-            if (done || status != step.Status)
+            var wentDown = S.MaintenanceWentDown.Contains(step.Node);
+            // A failure counts only once this round took the node down: the drain cleared the previous round's.
+            var error = step.Error ?? (wentDown ? node?.MaintenanceFailure : null);
+            var done = status == NodeStatus.Healthy && wentDown;
+            if (done || status != step.Status || error != step.Error)
             {
-                steps[i] = step with { Status = status, Done = done, FinishedAt = done ? now : null };
+                steps[i] = step with { Status = status, Done = done, FinishedAt = done ? now : null, Error = error };
                 changed = true;
+                if (error is not null && step.Error is null)
+                {
+                    LogMaintenanceFailed(logger, m.Id, step.Node, error, S.Policy.OnMaintenanceFailure);
+                }
             }
+        }
+        if (S.Policy.OnMaintenanceFailure == MaintenanceFailureAction.Stop && steps.FindIndex(s => s.Error is not null) is var failed and >= 0)
+        {
+            await StopMaintenanceAsync(m, steps, failed, now);
+            return;
         }
         var phase = MaintenancePhase.Running;
         string? detail = null;
@@ -315,7 +327,7 @@ public sealed partial class ClusterGrain(
             {
                 await GrainFactory.GetGrain<INodeGrain>(step.Node).BeginDrain($"maintenance {m.Id}");
                 steps[next] = step with { Status = NodeStatus.Draining, StartedAt = now };
-                _nodes[step.Node] = _nodes[step.Node] with { Status = NodeStatus.Draining };
+                _nodes[step.Node] = _nodes[step.Node] with { Status = NodeStatus.Draining, MaintenanceFailure = null };
             }
             catch (InvalidStateException e)
             {
@@ -327,7 +339,10 @@ public sealed partial class ClusterGrain(
         if (steps.All(s => s.Done))
         {
             phase = MaintenancePhase.Completed;
-            detail = $"{steps.Count} node(s) maintained";
+            var failures = steps.Where(s => s.Error is not null).ToList();
+            detail = failures.Count == 0
+                ? $"{steps.Count} node(s) maintained"
+                : $"{steps.Count - failures.Count} node(s) maintained, {failures.Count} failed: {string.Join("; ", failures.Select(s => $"{s.Node}: {s.Error}"))}";
         }
         detail ??= string.Join("; ", steps.Where(s => s.StartedAt is not null && !s.Done).Select(s => $"{s.Node} is {s.Status}"));
         if (!changed && phase == m.Phase && detail == m.Detail)
@@ -340,6 +355,24 @@ public sealed partial class ClusterGrain(
             Detail = detail,
             Steps = steps,
             FinishedAt = phase == MaintenancePhase.Completed ? now : null,
+        };
+        await SaveMaintenanceAsync();
+    }
+
+    /// <summary>
+    /// Ends the run after a node's maintenance failed (policy Stop): no further node goes down, and the failed node,
+    /// whose sidecar is bringing Exo back, counts as done. Nodes still in their round finish it, as after a cancel.
+    /// </summary>
+    private async Task StopMaintenanceAsync(MaintenanceStatus m, List<MaintenanceStep> steps, int failed, DateTimeOffset now)
+    {
+        var step = steps[failed];
+        steps[failed] = step with { Done = true, FinishedAt = step.FinishedAt ?? now };
+        S.Maintenance = m with
+        {
+            Phase = MaintenancePhase.Cancelled,
+            Detail = $"stopped: maintenance of {step.Node} failed: {step.Error}",
+            Steps = steps,
+            FinishedAt = now,
         };
         await SaveMaintenanceAsync();
     }
@@ -394,6 +427,9 @@ public sealed partial class ClusterGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance {MaintenanceId}: skipped node {Node} ({Reason})")]
     private static partial void LogMaintenanceSkipped(ILogger logger, string maintenanceId, string node, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance {MaintenanceId}: node {Node} failed its maintenance ({Reason}); policy {Action}")]
+    private static partial void LogMaintenanceFailed(ILogger logger, string maintenanceId, string node, string reason, MaintenanceFailureAction action);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark silent node {Node}")]
     private static partial void LogSweepFailed(ILogger logger, string node, Exception exception);

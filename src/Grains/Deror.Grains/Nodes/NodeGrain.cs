@@ -123,6 +123,7 @@ public sealed partial class NodeGrain(
     {
         NodeLifecycle.EnsureAllowed(Name, S.Status, NodeStatus.Draining);
         S.Mode = NodeMode.Drain;
+        S.MaintenanceFailure = null;
         await TransitionAsync(NodeStatus.Draining, reason);
         Changed();
         ReportToCluster();
@@ -143,6 +144,17 @@ public sealed partial class NodeGrain(
         NodeLifecycle.EnsureAllowed(Name, S.Status, NodeStatus.Recovering);
         S.Mode = NodeMode.Serve;
         await TransitionAsync(NodeStatus.Recovering, "maintenance done; Exo starting");
+        Changed();
+        ReportToCluster();
+    }
+
+    public async Task ReportMaintenanceFailed(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        NodeLifecycle.EnsureAllowed(Name, S.Status, NodeStatus.Recovering);
+        S.Mode = NodeMode.Serve;
+        S.MaintenanceFailure = reason;
+        await TransitionAsync(NodeStatus.Recovering, $"maintenance failed: {reason}; Exo starting");
         Changed();
         ReportToCluster();
     }
@@ -254,6 +266,7 @@ public sealed partial class NodeGrain(
             Reason = S.Reason,
             StatusSince = S.StatusSince,
             ExoNodeId = S.ExoNodeId,
+            MaintenanceFailure = S.MaintenanceFailure,
             Silo = _lastObservation?.Silo,
             LastHeartbeat = _lastHeartbeat,
             LastObservation = _lastObservation,

@@ -13,6 +13,9 @@ public sealed class NodeGrainState
 
     public string? ExoNodeId { get; set; }
 
+    /// <summary>Why the last maintenance failed; cleared when the next drain begins.</summary>
+    public string? MaintenanceFailure { get; set; }
+
     public Dictionary<string, TaskAssignment> Tasks { get; set; } = [];
 
     public List<NodeTransition> History { get; set; } = [];
