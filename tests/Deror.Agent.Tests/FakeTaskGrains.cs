@@ -82,6 +82,8 @@ internal sealed class FakeTaskGrain(string id, FakeTaskGrains owner) : ITaskGrai
 
     public Task<TaskLogs> GetLogs() => throw new NotSupportedException();
 
+    public Task<TaskInfo> WaitForEnd(TimeSpan maxWait) => throw new NotSupportedException();
+
     public Task<TaskInfo> Cancel(string reason) => throw new NotSupportedException();
 
     public Task NodeLost(string node, string reason) => throw new NotSupportedException();
