@@ -60,15 +60,18 @@ public sealed class ContainerTaskExecutorTests(PrivateDockerFixture docker) : IC
     public async Task A_running_container_sends_its_output_live_before_it_ends()
     {
         using var executor = Executor();
+        using var cancel = new CancellationTokenSource();
         var live = new RecordedOutput();
-        var running = executor.ExecuteAsync(Execution(["sh", "-c", "echo first; sleep 4; echo second"], new ResourceRequest()) with { Output = live }, CancellationToken.None);
+        var running = executor.ExecuteAsync(Execution(["sh", "-c", "echo first; sleep 60"], new ResourceRequest()) with { Output = live }, cancel.Token);
 
         await WaitUntilAsync(() => Task.FromResult(live.Text.Contains("first\n", StringComparison.Ordinal)));
         Assert.False(running.IsCompleted);
+        await Task.Delay(300); // a few more reads of the same logs
+        await cancel.CancelAsync();
         var outcome = await running.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal("first\nsecond\n", outcome.Logs);
-        Assert.Equal(1, CountOf(live.Text, "first\n")); // each line is sent once, however often the logs are read
+        Assert.Equal("first\n", outcome.Logs);
+        Assert.Equal("first\n", live.Text); // sent once, however often the logs are read
     }
 
     [Fact]
@@ -115,8 +118,6 @@ public sealed class ContainerTaskExecutorTests(PrivateDockerFixture docker) : IC
     private ContainerTaskExecutor Executor() => new(
         new DockerClient(new DockerClientOptions { SocketPath = docker.Engine.SocketPath }),
         new TaskExecutionOptions { ContainerNetwork = "none", KillGracePeriod = TimeSpan.FromSeconds(1), LiveOutputInterval = TimeSpan.FromMilliseconds(100) });
-
-    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     private TaskExecution Execution(string[] command, ResourceRequest resources) => new(_taskId, 1, new TaskSpec
     {
