@@ -57,6 +57,24 @@ public sealed class ContainerTaskExecutorTests(PrivateDockerFixture docker) : IC
     }
 
     [Fact]
+    public async Task A_running_container_sends_its_output_live_before_it_ends()
+    {
+        using var executor = Executor();
+        using var cancel = new CancellationTokenSource();
+        var live = new RecordedOutput();
+        var running = executor.ExecuteAsync(Execution(["sh", "-c", "echo first; sleep 60"], new ResourceRequest()) with { Output = live }, cancel.Token);
+
+        await WaitUntilAsync(() => Task.FromResult(live.Text.Contains("first\n", StringComparison.Ordinal)));
+        Assert.False(running.IsCompleted);
+        await Task.Delay(300); // a few more reads of the same logs
+        await cancel.CancelAsync();
+        var outcome = await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("first\n", outcome.Logs);
+        Assert.Equal("first\n", live.Text); // sent once, however often the logs are read
+    }
+
+    [Fact]
     public async Task An_absent_image_fails_clearly()
     {
         using var executor = Executor();
@@ -99,7 +117,7 @@ public sealed class ContainerTaskExecutorTests(PrivateDockerFixture docker) : IC
 
     private ContainerTaskExecutor Executor() => new(
         new DockerClient(new DockerClientOptions { SocketPath = docker.Engine.SocketPath }),
-        new TaskExecutionOptions { ContainerNetwork = "none", KillGracePeriod = TimeSpan.FromSeconds(1) });
+        new TaskExecutionOptions { ContainerNetwork = "none", KillGracePeriod = TimeSpan.FromSeconds(1), LiveOutputInterval = TimeSpan.FromMilliseconds(100) });
 
     private TaskExecution Execution(string[] command, ResourceRequest resources) => new(_taskId, 1, new TaskSpec
     {

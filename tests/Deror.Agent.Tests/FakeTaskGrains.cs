@@ -53,6 +53,11 @@ internal sealed class FakeTaskGrain(string id, FakeTaskGrains owner) : ITaskGrai
 
     public ConcurrentQueue<(int Attempt, TaskOutcome Outcome)> Finished { get; } = new();
 
+    public ConcurrentQueue<(int Attempt, string Text)> Output { get; } = new();
+
+    /// <summary>ReportStarted fails as the grain does for a task that was never accepted.</summary>
+    public bool RejectStart { get; set; }
+
     public Task<TaskOutcome> FirstFinish => _finished.Task;
 
     public Task<TaskInfo> GetInfo()
@@ -64,6 +69,10 @@ internal sealed class FakeTaskGrain(string id, FakeTaskGrains owner) : ITaskGrai
     public Task ReportStarted(string node, int attempt)
     {
         owner.MaybeFail();
+        if (RejectStart)
+        {
+            throw new TaskNotFoundException($"Task '{Id}' does not exist.");
+        }
         Started.Enqueue((node, attempt));
         return Task.CompletedTask;
     }
@@ -76,11 +85,17 @@ internal sealed class FakeTaskGrain(string id, FakeTaskGrains owner) : ITaskGrai
         return Task.CompletedTask;
     }
 
-    public Task ReportOutput(int attempt, string text) => Task.CompletedTask;
+    public Task ReportOutput(int attempt, string text)
+    {
+        Output.Enqueue((attempt, text));
+        return Task.CompletedTask;
+    }
 
     public Task<TaskInfo> Submit(TaskSpec spec) => throw new NotSupportedException();
 
     public Task<TaskLogs> GetLogs() => throw new NotSupportedException();
+
+    public Task<TaskInfo> WaitForEnd(TimeSpan maxWait) => throw new NotSupportedException();
 
     public Task<TaskInfo> Cancel(string reason) => throw new NotSupportedException();
 

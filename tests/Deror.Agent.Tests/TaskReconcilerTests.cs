@@ -30,7 +30,7 @@ public sealed class TaskReconcilerTests : IAsyncLifetime
             new ServiceCollection().BuildServiceProvider());
         var executors = new TaskExecutorSet([new ProcessTaskExecutor(new TaskExecutionOptions { KillGracePeriod = TimeSpan.FromMilliseconds(200) }), handlers]);
         var retry = new GrainRetry(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), NullLogger.Instance);
-        _reconciler = new TaskReconciler(_grains, executors, retry, Node, NullLogger.Instance);
+        _reconciler = new TaskReconciler(_grains, executors, retry, Node, new TaskExecutionOptions { StartReportDelay = TimeSpan.FromMilliseconds(100), LiveOutputInterval = TimeSpan.FromMilliseconds(50) }, NullLogger.Instance);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -47,7 +47,8 @@ public sealed class TaskReconcilerTests : IAsyncLifetime
         _grains.FailuresBeforeSuccess = 3;
         var task = _grains.Task("t-1");
 
-        _reconciler.Reconcile([Process("t-1", 1, "echo", "done")], acceptNew: true);
+        // Runs past the start-report delay, so its start is reported on its own.
+        _reconciler.Reconcile([Process("t-1", 1, "sh", "-c", "sleep 0.5; echo done")], acceptNew: true);
         var outcome = await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal([(Node, 1)], task.Started);
@@ -69,7 +70,52 @@ public sealed class TaskReconcilerTests : IAsyncLifetime
         _reconciler.Reconcile([assignment with { Attempt = 2 }], acceptNew: true);
         await TestEnvironment.WaitUntil(() => task.Finished.Count == 2, "the second attempt to finish");
 
-        Assert.Equal([1, 2], task.Started.Select(s => s.Attempt));
+        Assert.Equal([1, 2], task.Finished.Select(f => f.Attempt));
+    }
+
+    [Fact]
+    public async Task A_short_attempt_reports_its_start_with_its_end_in_one_call()
+    {
+        var task = _grains.Task("t-1");
+        var before = DateTimeOffset.UtcNow;
+
+        _reconciler.Reconcile([Process("t-1", 1, "echo", "quick")], acceptNew: true);
+        var outcome = await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(task.Started);
+        Assert.True(outcome.Succeeded);
+        Assert.Equal("quick\n", outcome.Logs);
+        Assert.NotNull(outcome.StartedAt);
+        Assert.InRange(outcome.StartedAt.Value, before, DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task A_running_process_sends_its_output_live_before_it_ends()
+    {
+        var task = _grains.Task("t-1");
+        var go = Path.Combine(_env.Directory, "go");
+
+        _reconciler.Reconcile([Process("t-1", 1, "sh", "-c", $"echo first; while [ ! -e '{go}' ]; do sleep 0.02; done; echo second")], acceptNew: true);
+        await TestEnvironment.WaitUntil(() => string.Concat(task.Output.Select(o => o.Text)).Contains("first\n", StringComparison.Ordinal), "the first line to arrive live");
+
+        Assert.False(task.FirstFinish.IsCompleted);
+        Assert.Equal([(Node, 1)], task.Started);
+        Assert.All(task.Output, o => Assert.Equal(1, o.Attempt));
+        await File.WriteAllTextAsync(go, "");
+        var outcome = await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("first\nsecond\n", outcome.Logs);
+    }
+
+    [Fact]
+    public async Task A_rejected_start_stops_the_attempt_without_a_report()
+    {
+        var task = _grains.Task("t-1");
+        task.RejectStart = true;
+
+        _reconciler.Reconcile([Process("t-1", 1, "sleep", "30")], acceptNew: true);
+        await TestEnvironment.WaitUntil(() => _reconciler.RunningTasks.Count == 0, "the rejected attempt to stop");
+
+        Assert.Empty(task.Finished);
     }
 
     [Fact]

@@ -38,6 +38,12 @@ public sealed class TestSidecar : IAsyncDisposable
     /// <summary>What executing a task does; by default it completes at once with "done".</summary>
     public Func<TaskAssignment, Task<TaskOutcome?>> Execute { get; set; } = _ => Task.FromResult<TaskOutcome?>(new TaskOutcome { Succeeded = true, Result = "\"done\"", ExitCode = 0 });
 
+    /// <summary>
+    /// Report each start before executing (the default), or, as the real agent does for a short attempt, send the
+    /// start with the end in one <see cref="ITaskGrain.ReportFinished"/> (<see cref="TaskOutcome.StartedAt"/>).
+    /// </summary>
+    public bool ReportsStart { get; set; } = true;
+
     /// <summary>Follow the drain and maintenance protocol when the directive asks for it.</summary>
     public bool FollowsMaintenance { get; set; } = true;
 
@@ -104,13 +110,17 @@ public sealed class TestSidecar : IAsyncDisposable
                 continue;
             }
             var task = _grains.GetGrain<ITaskGrain>(assignment.TaskId);
-            await task.ReportStarted(Node, assignment.Attempt);
+            var startedAt = DateTimeOffset.UtcNow;
+            if (ReportsStart)
+            {
+                await task.ReportStarted(Node, assignment.Attempt);
+            }
             _ = Task.Run(async () =>
             {
                 var outcome = await Execute(assignment);
                 if (outcome is not null)
                 {
-                    await task.ReportFinished(Node, assignment.Attempt, outcome);
+                    await task.ReportFinished(Node, assignment.Attempt, ReportsStart ? outcome : outcome with { StartedAt = startedAt });
                 }
             });
         }

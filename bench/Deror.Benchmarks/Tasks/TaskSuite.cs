@@ -33,11 +33,13 @@ public sealed class TaskSuite(RunSettings settings)
         await RunTasksAsync(manager, 100, "warm-up");
         var writesBefore = await cluster.SumCounterAsync("deror_state_writes_total");
         var eventsBefore = await cluster.SumCounterAsync("deror_events_appended_total");
-        var tasksPerSecond = await RunTasksAsync(manager, count, "measured");
+        var phases = new TaskPhases();
+        var tasksPerSecond = await RunTasksAsync(manager, count, "measured", phases);
         var writesPerTask = (await cluster.SumCounterAsync("deror_state_writes_total") - writesBefore) / count;
         var eventsPerTask = (await cluster.SumCounterAsync("deror_events_appended_total") - eventsBefore) / count;
         var callsPerSecond = await RunPersistedCallsAsync(client, count);
         Console.WriteLine($"[tasks] {tasksPerSecond:N0} tasks/s, {writesPerTask:N1} state writes and {eventsPerTask:N1} events per task; {callsPerSecond:N0} persisted calls/s");
+        Console.WriteLine($"[tasks] phases (p50 / p99): {phases}");
         table.Add(new SummaryRow(
             $"tasks/s, no-op handler tasks, 3 silos on SQLite ({writesPerTask:N1} state writes + {eventsPerTask:N1} events per task)",
             $"{tasksPerSecond:N0}/s",
@@ -52,7 +54,7 @@ public sealed class TaskSuite(RunSettings settings)
     }
 
     /// <summary>Submits <paramref name="count"/> no-op tasks, <see cref="InFlight"/> at a time; tasks/s until the last completed.</summary>
-    private static async Task<double> RunTasksAsync(ClusterManager manager, int count, string label)
+    private static async Task<double> RunTasksAsync(ClusterManager manager, int count, string label, TaskPhases? phases = null)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var completedBefore = (await manager.ListTasksAsync(TaskState.Completed, 0, 1)).Total;
@@ -63,8 +65,11 @@ public sealed class TaskSuite(RunSettings settings)
             await gate.WaitAsync();
             try
             {
+                var submitted = DateTimeOffset.UtcNow;
                 var task = await manager.SubmitAsync(TaskSpecs.Handler($"bench-{run}-{i}", "noop"));
-                await task.WaitAsync(TimeSpan.FromMinutes(5));
+                var accepted = DateTimeOffset.UtcNow;
+                var info = await task.WaitAsync(TimeSpan.FromMinutes(5));
+                phases?.Add(submitted, accepted, DateTimeOffset.UtcNow, info);
             }
             finally
             {

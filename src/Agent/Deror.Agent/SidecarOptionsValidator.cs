@@ -44,6 +44,8 @@ internal sealed class SidecarOptionsValidator : IValidateOptions<SidecarOptions>
         Require(tasks.MaxLogBytes >= 1024, "Tasks:MaxLogBytes", "must be at least 1024");
         Require(!tasks.EnableContainers || Path.IsPathFullyQualified(tasks.DockerSocket), "Tasks:DockerSocket", "must be an absolute path when Tasks:EnableContainers is on");
         Require(tasks.KillGracePeriod >= TimeSpan.Zero, "Tasks:KillGracePeriod", "must not be negative");
+        Require(tasks.StartReportDelay >= TimeSpan.Zero, "Tasks:StartReportDelay", "must not be negative");
+        Require(tasks.LiveOutputInterval > TimeSpan.Zero, "Tasks:LiveOutputInterval", "must be positive");
 
         Require(options.Drain.InferenceIdleTimeout >= TimeSpan.Zero, "Drain:InferenceIdleTimeout", "must not be negative");
         Require(options.Drain.PollInterval > TimeSpan.Zero, "Drain:PollInterval", "must be positive");

@@ -20,4 +20,13 @@ public sealed class TaskExecutionOptions
 
     /// <summary>A cancelled process task's group gets SIGTERM, then SIGKILL after this long.</summary>
     public TimeSpan KillGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// An attempt that ends within this long reports its start together with its end (one grain call and one store
+    /// write instead of two); a longer one reports its start once this has passed. Zero reports every start at once.
+    /// </summary>
+    public TimeSpan StartReportDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often a running process or container task's new output is sent to its task grain (live logs).</summary>
+    public TimeSpan LiveOutputInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -5,8 +5,8 @@ namespace Deror.Client;
 /// <summary>A submitted task: read it, wait for it, cancel it, read its logs.</summary>
 public sealed class TaskHandle
 {
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long one long poll is held by the task (well below the call timeout).</summary>
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(10);
 
     private readonly ITaskGrain _grain;
 
@@ -32,18 +32,16 @@ public sealed class TaskHandle
         {
             deadline.CancelAfter(limit);
         }
-        var delay = FirstPoll;
         try
         {
             while (true)
             {
-                var info = await _grain.GetInfo().WaitAsync(deadline.Token).ConfigureAwait(false);
+                // The task answers as soon as it ends: no polling delay, one call per task in the common case.
+                var info = await _grain.WaitForEnd(LongPoll).WaitAsync(deadline.Token).ConfigureAwait(false);
                 if (info.State.IsTerminal())
                 {
                     return info;
                 }
-                await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(MaxPoll.Ticks, delay.Ticks * 2));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -9,12 +9,17 @@ namespace Deror.Agent.Directives;
 /// start and finish to their task grains), stops the ones no longer assigned here (cancelled or moved). After a silo
 /// restart, attempts the grains still think run here are resumed (containers) or failed with the reason.
 /// </summary>
+/// <remarks>
+/// An attempt that ends within <see cref="TaskExecutionOptions.StartReportDelay"/> reports start and end in one call;
+/// a longer one reports its start then, and from then on sends its output live (<see cref="LiveOutputReporter"/>).
+/// </remarks>
 internal sealed partial class TaskReconciler : IAsyncDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly TaskExecutorSet _executors;
     private readonly GrainRetry _retry;
     private readonly string _node;
+    private readonly TaskExecutionOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Execution> _running = new(StringComparer.Ordinal);
@@ -24,12 +29,13 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _firstDirective = true;
 
-    public TaskReconciler(IGrainFactory grains, TaskExecutorSet executors, GrainRetry retry, string node, ILogger logger)
+    public TaskReconciler(IGrainFactory grains, TaskExecutorSet executors, GrainRetry retry, string node, TaskExecutionOptions options, ILogger logger)
     {
         _grains = grains;
         _executors = executors;
         _retry = retry;
         _node = node;
+        _options = options;
         _logger = logger;
     }
 
@@ -152,9 +158,7 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
             }
             else if (startNew)
             {
-                await _retry.CallAsync($"Reporting task {assignment.TaskId} started", () => task.ReportStarted(_node, assignment.Attempt), reportOn).ConfigureAwait(false);
-                LogStarted(_logger, assignment.TaskId, assignment.Attempt, assignment.Spec.Kind);
-                outcome = await ExecuteAsync(executor, work, execution).ConfigureAwait(false);
+                outcome = await StartAndExecuteAsync(task, executor, work, execution).ConfigureAwait(false);
             }
             else
             {
@@ -210,6 +214,35 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
                 _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
             execution.Dispose();
+        }
+    }
+
+    /// <summary>Runs a new attempt; reports its start only if it is still running after the start-report delay.</summary>
+    private async Task<TaskOutcome> StartAndExecuteAsync(ITaskGrain task, ITaskExecutor? executor, TaskExecution work, Execution execution)
+    {
+        var startedAt = TimeProvider.System.GetUtcNow();
+        var live = new LiveOutputReporter(text => task.ReportOutput(work.Attempt, text), _options.LiveOutputInterval, _options.MaxLogBytes, _logger);
+        await using (live.ConfigureAwait(false))
+        {
+            var run = ExecuteAsync(executor, work with { Output = live }, execution);
+            if (await Task.WhenAny(run, Task.Delay(_options.StartReportDelay, TimeProvider.System)).ConfigureAwait(false) != run)
+            {
+                try
+                {
+                    await _retry.CallAsync($"Reporting task {work.TaskId} started", () => task.ReportStarted(_node, work.Attempt), _shutdown.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The grain rejected the attempt (or the silo is stopping): it must not run on unreported.
+                    execution.Cancel();
+                    await ((Task)run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
+                }
+                LogStarted(_logger, work.TaskId, work.Attempt, work.Spec.Kind);
+                live.Start();
+            }
+            var outcome = await run.ConfigureAwait(false);
+            return outcome with { StartedAt = startedAt };
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class BoundedOutput(int capacity)
     private readonly Lock _lock = new();
     private long _total;
 
+    /// <summary>Also receives everything appended, as it arrives (live output of a running task).</summary>
+    public ILiveOutput? Live { get; init; }
+
     /// <summary>How many bytes were written in all.</summary>
     public long TotalBytes
     {
@@ -40,6 +43,8 @@ public sealed class BoundedOutput(int capacity)
             data[..first].CopyTo(_buffer.AsSpan(at));
             data[first..].CopyTo(_buffer);
             _total += data.Length;
+            // Under the lock, so the live copy sees the bytes in the same order as the kept output.
+            Live?.Write(data);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Deror.Docker;
 using Deror.Grains;
 
@@ -7,7 +8,9 @@ namespace Deror.Agent.Execution;
 /// <summary>
 /// Runs container tasks through the node's Docker engine: create (CPU and memory limits from the task's resources),
 /// start, wait, logs, remove. Containers carry the task id and attempt as labels and outlive the silo, so a restarted
-/// silo finds a running attempt again and waits for it instead of running it twice. Owns its Docker client.
+/// silo finds a running attempt again and waits for it instead of running it twice. While a container runs, its logs
+/// are read again every <see cref="TaskExecutionOptions.LiveOutputInterval"/> and what is new goes to the live output.
+/// Owns its Docker client.
 /// </summary>
 internal sealed class ContainerTaskExecutor(DockerClient docker, TaskExecutionOptions options) : ITaskExecutor, IDisposable
 {
@@ -67,7 +70,7 @@ internal sealed class ContainerTaskExecutor(DockerClient docker, TaskExecutionOp
             await RemoveQuietlyAsync(execution).ConfigureAwait(false);
             return TaskOutcomes.Failed($"Docker could not start the container: {e.Message}");
         }
-        return await FollowAsync(id, cancellationToken).ConfigureAwait(false);
+        return await FollowAsync(id, execution.Output, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TaskOutcome> ResumeAsync(TaskExecution execution, CancellationToken cancellationToken)
@@ -79,27 +82,36 @@ internal sealed class ContainerTaskExecutor(DockerClient docker, TaskExecutionOp
             cancellationToken).ConfigureAwait(false);
         return found.Count == 0
             ? TaskOutcomes.Failed($"The silo on node {execution.Node} restarted and no container of attempt {execution.Attempt} was found.")
-            : await FollowAsync(found[0].Id, cancellationToken).ConfigureAwait(false);
+            : await FollowAsync(found[0].Id, execution.Output, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the container (killing it when cancelled), collects its exit code and logs, and removes it.</summary>
-    private async Task<TaskOutcome> FollowAsync(string id, CancellationToken cancellationToken)
+    private async Task<TaskOutcome> FollowAsync(string id, ILiveOutput? live, CancellationToken cancellationToken)
     {
         try
         {
             bool stopped;
             DockerWaitResult exit;
-            try
+            using (var running = new CancellationTokenSource())
             {
-                exit = await docker.WaitContainerAsync(id, DockerWaitCondition.NotRunning, cancellationToken).ConfigureAwait(false);
-                stopped = false;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // SIGTERM, then SIGKILL after the grace period: what cancelling a process task does.
-                await docker.StopContainerAsync(id, options.KillGracePeriod, CancellationToken.None).ConfigureAwait(false);
-                exit = await docker.WaitContainerAsync(id, DockerWaitCondition.NotRunning, CancellationToken.None).ConfigureAwait(false);
-                stopped = true;
+                var tail = live is null ? Task.CompletedTask : TailLogsAsync(id, live, running.Token);
+                try
+                {
+                    exit = await docker.WaitContainerAsync(id, DockerWaitCondition.NotRunning, cancellationToken).ConfigureAwait(false);
+                    stopped = false;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // SIGTERM, then SIGKILL after the grace period: what cancelling a process task does.
+                    await docker.StopContainerAsync(id, options.KillGracePeriod, CancellationToken.None).ConfigureAwait(false);
+                    exit = await docker.WaitContainerAsync(id, DockerWaitCondition.NotRunning, CancellationToken.None).ConfigureAwait(false);
+                    stopped = true;
+                }
+                finally
+                {
+                    await running.CancelAsync().ConfigureAwait(false);
+                    await tail.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
             var info = await docker.InspectExitedContainerAsync(id, killedByCaller: stopped, CancellationToken.None).ConfigureAwait(false);
             var logs = await docker.GetLogsAsync(id, options.MaxLogBytes, CancellationToken.None).ConfigureAwait(false);
@@ -131,6 +143,27 @@ internal sealed class ContainerTaskExecutor(DockerClient docker, TaskExecutionOp
     }
 
     public void Dispose() => docker.Dispose();
+
+    /// <summary>Sends what is new in the container's logs every interval until the container stops.</summary>
+    private async Task TailLogsAsync(string id, ILiveOutput live, CancellationToken cancellationToken)
+    {
+        var (stdout, stderr) = ("", "");
+        using var timer = new PeriodicTimer(options.LiveOutputInterval);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DockerLogs logs;
+            try
+            {
+                logs = await docker.GetLogsAsync(id, options.MaxLogBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerException)
+            {
+                continue; // best effort: the final logs come with the outcome
+            }
+            live.Write(Encoding.UTF8.GetBytes(TextTail.Added(stdout, logs.Stdout) + TextTail.Added(stderr, logs.Stderr)));
+            (stdout, stderr) = (logs.Stdout, logs.Stderr);
+        }
+    }
 
     private async Task RemoveQuietlyAsync(TaskExecution execution)
     {

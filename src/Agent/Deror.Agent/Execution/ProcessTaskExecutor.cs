@@ -50,7 +50,7 @@ internal sealed class ProcessTaskExecutor(TaskExecutionOptions options) : ITaskE
 
         using (process)
         {
-            var output = new BoundedOutput(options.MaxLogBytes);
+            var output = new BoundedOutput(options.MaxLogBytes) { Live = execution.Output };
             var pumps = Task.WhenAll(output.PumpAsync(process.StandardOutput.BaseStream, CancellationToken.None), output.PumpAsync(process.StandardError.BaseStream, CancellationToken.None));
             PosixSignal? stoppedBy = null;
             try

@@ -34,7 +34,7 @@ internal sealed partial class SidecarAgent : ISiloLifecycleParticipant
         _logger = loggers.CreateLogger("Deror.Agent");
         var node = grains.GetGrain<INodeGrain>(_options.NodeName);
         var retry = new GrainRetry(_options.GrainRetryDelay, _options.GrainRetryMaxDelay, _logger);
-        _reconciler = new TaskReconciler(grains, executors, retry, _options.NodeName, loggers.CreateLogger<TaskReconciler>());
+        _reconciler = new TaskReconciler(grains, executors, retry, _options.NodeName, _options.Tasks, loggers.CreateLogger<TaskReconciler>());
         var drain = new ExoDrain(exoClient, exo, _options.Drain, loggers.CreateLogger<ExoDrain>());
         _controller = new NodeController(node, exo, exoClient, _reconciler, drain, _options, retry, loggers.CreateLogger<NodeController>());
         _probeLoop = new ProbeLoop(new ExoObserver(exoClient, exo, _options), node, _controller, _reconciler, silo.SiloAddress.ToString(), _options.ProbePeriod, loggers.CreateLogger<ProbeLoop>());

@@ -20,10 +20,13 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<NodeInfo> GetInfo();
 
-    /// <summary>Assigns a task; rejected unless the node is Healthy (or Degraded) and has room.</summary>
+    /// <summary>Assigns a task (stored before this returns); rejected unless the node is Healthy (or Degraded) and serving.</summary>
+    /// <remarks>Interleaves, so concurrent assignments share one state write.</remarks>
+    [AlwaysInterleave]
     Task Assign(TaskAssignment assignment);
 
     /// <summary>Removes a finished, cancelled or moved task from the node's desired set.</summary>
+    [AlwaysInterleave]
     Task Release(string taskId);
 
     /// <summary>Starts draining (rolling maintenance or an operator's request).</summary>

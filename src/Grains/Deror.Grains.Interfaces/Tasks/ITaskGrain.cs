@@ -19,6 +19,13 @@ public interface ITaskGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TaskLogs> GetLogs();
 
+    /// <summary>
+    /// The task once it has finished, or as it is after <paramref name="maxWait"/> (at most 20 s): a long poll, so a
+    /// waiting client hears of the end at once without polling.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TaskInfo> WaitForEnd(TimeSpan maxWait);
+
     /// <summary>Cancels a task that has not finished; <see cref="InvalidTaskStateException"/> naming the state if it has.</summary>
     Task<TaskInfo> Cancel(string reason);
 
@@ -30,7 +37,8 @@ public interface ITaskGrain : IGrainWithStringKey
 
     /// <summary>
     /// The executor on <paramref name="node"/> finished <paramref name="attempt"/>. The first report of a completion
-    /// wins; later ones (e.g. from a node thought lost) are ignored, so completion is recorded once.
+    /// wins; later ones (e.g. from a node thought lost) are ignored, so completion is recorded once. A short attempt
+    /// may skip <see cref="ReportStarted"/>: its start (<see cref="TaskOutcome.StartedAt"/>) is recorded with its end.
     /// </summary>
     Task ReportFinished(string node, int attempt, TaskOutcome outcome);
 

@@ -20,6 +20,9 @@ public sealed record TaskOutcome
 
     /// <summary>The attempt ran into its timeout.</summary>
     public bool TimedOut { get; init; }
+
+    /// <summary>When the executor started the attempt; recorded as its start if no separate start report came first.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 /// <summary>Everything known about one task.</summary>

@@ -20,4 +20,13 @@ public sealed class LifecycleLog(IEventLogStore store, IOptions<SiloOptions> sil
         DomainTelemetry.EventsAppended.Add(1);
         return store.AppendAsync(_stream, [new NewEvent(type, subject, clock.GetUtcNow(), JsonSerializer.Serialize(data, DerorJson.Options))]);
     }
+
+    /// <summary>Appends several events about one subject in one store append (consecutive sequences).</summary>
+    public Task<long> AppendManyAsync<T>(string type, string subject, IReadOnlyList<T> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        DomainTelemetry.EventsAppended.Add(data.Count);
+        var now = clock.GetUtcNow();
+        return store.AppendAsync(_stream, [.. data.Select(d => new NewEvent(type, subject, now, JsonSerializer.Serialize(d, DerorJson.Options)))]);
+    }
 }

@@ -7,6 +7,11 @@ namespace Deror.Grains;
 /// directive its sidecar follows (long-polled through <see cref="WaitForDirective"/>). Placed beside the sidecar that
 /// calls it; after that silo dies it reactivates elsewhere from its persisted state.
 /// </summary>
+/// <remarks>
+/// <see cref="Assign"/> and <see cref="Release"/> interleave with everything and share state writes
+/// (<see cref="GroupCommit"/>): a busy node persists a burst of assignments in one write instead of queueing one write
+/// per task. Every state change that must stop them (a drain, a node lost) is made before the first await.
+/// </remarks>
 [PreferLocalPlacement]
 public sealed partial class NodeGrain(
     [PersistentState("node")] IPersistentState<NodeGrainState> state,
@@ -27,12 +32,23 @@ public sealed partial class NodeGrain(
     private bool _restartExo;
     private ClusterPolicy? _policy;
     private DateTimeOffset _policyReadAt;
+    private GroupCommit? _commit;
 
     private string Name => this.GetPrimaryKeyString();
 
     private NodeGrainState S => state.State;
 
     private IClusterGrain Cluster => GrainFactory.GetGrain<IClusterGrain>(log.ClusterId);
+
+    // Every write goes through here: two writes of one state must never be in flight at once (each is
+    // compare-and-set on the etag the other is about to change). A durable write also publishes the change to the
+    // sidecar (directive) and the cluster (one report per write, not per task).
+    private GroupCommit Commit => _commit ??= new GroupCommit(async () =>
+    {
+        await state.WriteStateAsync();
+        Changed();
+        ReportToCluster();
+    });
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -104,18 +120,27 @@ public sealed partial class NodeGrain(
             throw new InvalidStateException($"Node '{Name}' is {S.Status}; it takes no tasks.");
         }
         S.Tasks[assignment.TaskId] = assignment;
-        await state.WriteStateAsync();
-        Changed();
-        ReportToCluster();
+        try
+        {
+            await Commit.WriteAsync();
+        }
+        catch
+        {
+            // Not stored, so not assigned: the cluster tries another node; the sidecar must not run it here.
+            if (S.Tasks.TryGetValue(assignment.TaskId, out var current) && current == assignment)
+            {
+                S.Tasks.Remove(assignment.TaskId);
+                Changed();
+            }
+            throw;
+        }
     }
 
     public async Task Release(string taskId)
     {
         if (S.Tasks.Remove(taskId))
         {
-            await state.WriteStateAsync();
-            Changed();
-            ReportToCluster();
+            await Commit.WriteAsync();
         }
     }
 
@@ -125,18 +150,15 @@ public sealed partial class NodeGrain(
         S.Mode = NodeMode.Drain;
         S.MaintenanceFailure = null;
         await TransitionAsync(NodeStatus.Draining, reason);
-        Changed();
-        ReportToCluster();
     }
 
     public async Task ReportDrained()
     {
         NodeLifecycle.EnsureAllowed(Name, S.Status, NodeStatus.Maintenance);
         S.Mode = NodeMode.Maintain;
-        await HandBackTasksAsync("node drained for maintenance");
+        var tasks = TakeTasks();
         await TransitionAsync(NodeStatus.Maintenance, "drained; Exo stopped for maintenance");
-        Changed();
-        ReportToCluster();
+        await HandBackAsync(tasks, "node drained for maintenance");
     }
 
     public async Task ReportMaintained()
@@ -144,8 +166,6 @@ public sealed partial class NodeGrain(
         NodeLifecycle.EnsureAllowed(Name, S.Status, NodeStatus.Recovering);
         S.Mode = NodeMode.Serve;
         await TransitionAsync(NodeStatus.Recovering, "maintenance done; Exo starting");
-        Changed();
-        ReportToCluster();
     }
 
     public async Task ReportMaintenanceFailed(string reason)
@@ -178,22 +198,22 @@ public sealed partial class NodeGrain(
         {
             S.Mode = NodeMode.Serve; // A silent node cannot finish a drain; maintenance skips or retries it.
         }
-        await HandBackTasksAsync(reason);
+        var tasks = TakeTasks();
         await TransitionAsync(to, reason);
-        Changed();
-        ReportToCluster();
+        await HandBackAsync(tasks, reason);
     }
 
-    /// <summary>Every assigned task goes back to its task grain to be scheduled elsewhere (at-least-once).</summary>
-    private async Task HandBackTasksAsync(string reason)
+    /// <summary>Empties the node's task set (persisted with the transition that goes with it).</summary>
+    private List<string> TakeTasks()
     {
-        if (S.Tasks.Count == 0)
-        {
-            return;
-        }
         var tasks = S.Tasks.Keys.ToList();
         S.Tasks.Clear();
-        await state.WriteStateAsync();
+        return tasks;
+    }
+
+    /// <summary>Every task taken off the node goes back to its task grain to be scheduled elsewhere (at-least-once).</summary>
+    private async Task HandBackAsync(List<string> tasks, string reason)
+    {
         foreach (var taskId in tasks)
         {
             await GrainFactory.GetGrain<ITaskGrain>(taskId).NodeLost(Name, reason);
@@ -214,7 +234,7 @@ public sealed partial class NodeGrain(
         {
             S.History.RemoveAt(0);
         }
-        await state.WriteStateAsync();
+        await Commit.WriteAsync();
         LogTransition(logger, Name, from, to, reason);
         await log.AppendAsync(LifecycleEvents.NodeTransition, Name, new NodeTransitionEvent(Name, from, to, reason));
     }

@@ -7,6 +7,11 @@ namespace Deror.Grains;
 /// cluster's event log. Deferred starts, retries, timeouts, cron occurrences and the "still no node" backstop are
 /// durable jobs, so they happen even if the silo holding the task dies.
 /// </summary>
+/// <remarks>
+/// Transitions that happen together are stored together: a submission is accepted and scheduled in one write (the node
+/// is chosen first), and a short attempt's start and end arrive in one report and are stored in one write; their
+/// events are appended in one batch. Each transition is still validated and logged on its own.
+/// </remarks>
 public sealed partial class TaskGrain(
     [PersistentState("task")] IPersistentState<TaskGrainState> state,
     LifecycleLog log,
@@ -27,6 +32,13 @@ public sealed partial class TaskGrain(
     private static readonly TimeSpan NoNodeRetry = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest a <see cref="WaitForEnd"/> call is held (below the callers' response timeout).</summary>
+    private static readonly TimeSpan MaxEndWait = TimeSpan.FromSeconds(20);
+
+    // Transitions recorded since the last write; appended to the event log once the state holding them is stored.
+    private readonly List<TaskTransitionEvent> _unsaved = [];
+    private TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -52,26 +64,33 @@ public sealed partial class TaskGrain(
             throw new NodeNotFoundException($"Node '{pinned}' is not known to cluster '{log.ClusterId}'.");
         }
         var now = clock.GetUtcNow();
-        S.Submitted = true;
-        S.Spec = spec;
-        S.Content = content;
-        S.CreatedAt = now;
-        S.State = TaskState.Pending;
+        if (spec.Cron is null && !(spec.RunAt > now))
+        {
+            return await SubmitAndScheduleAsync(spec, content, now);
+        }
+        Accept(spec, content, now);
         if (spec.Cron is not null)
         {
             await ScheduleNextCronRunAsync(now);
-            await RecordAsync(TaskState.Pending, TaskState.Pending, $"schedule '{spec.Cron}' accepted; next run at {S.NextRunAt:u}");
-        }
-        else if (spec.RunAt is { } runAt && runAt > now)
-        {
-            S.NextRunAt = runAt;
-            await AddJobAsync(StartJob, runAt);
-            await RecordAsync(TaskState.Pending, TaskState.Pending, $"accepted; starts at {runAt:u}");
+            Record(TaskState.Pending, TaskState.Pending, $"schedule '{spec.Cron}' accepted; next run at {S.NextRunAt:u}");
         }
         else
         {
-            await RecordAsync(TaskState.Pending, TaskState.Pending, "accepted");
-            await TryScheduleAsync();
+            S.NextRunAt = spec.RunAt;
+            await AddJobAsync(StartJob, spec.RunAt!.Value);
+            Record(TaskState.Pending, TaskState.Pending, $"accepted; starts at {spec.RunAt:u}");
+        }
+        await SaveAsync();
+        return Info();
+    }
+
+    public async Task<TaskInfo> WaitForEnd(TimeSpan maxWait)
+    {
+        EnsureSubmitted();
+        if (!S.State.IsTerminal())
+        {
+            var wait = maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait > MaxEndWait ? MaxEndWait : maxWait;
+            await Task.WhenAny(_ended.Task, Task.Delay(wait, clock));
         }
         return Info();
     }
@@ -99,26 +118,29 @@ public sealed partial class TaskGrain(
         S.FinishedAt = clock.GetUtcNow();
         S.NextRunAt = null;
         await CancelJobsAsync();
-        await TransitionAsync(TaskState.Cancelled, string.IsNullOrWhiteSpace(reason) ? "cancelled" : reason);
+        Transition(TaskState.Cancelled, string.IsNullOrWhiteSpace(reason) ? "cancelled" : reason);
+        await SaveAsync();
         await ReleaseAsync(node);
         return Info();
     }
 
     public async Task ReportStarted(string node, int attempt)
     {
-        if (!S.Submitted || S.State.IsTerminal() || attempt < S.Attempt || S.State == TaskState.Running && attempt == S.Attempt)
+        if (!S.Submitted)
+        {
+            await ForgetUnacceptedAsync(node);
+            return;
+        }
+        if (S.State.IsTerminal() || attempt < S.Attempt || S.State == TaskState.Running && attempt == S.Attempt)
         {
             return;
         }
-        S.Attempt = attempt;
-        S.Node = node;
-        S.StartedAt = clock.GetUtcNow();
-        S.NextRunAt = null;
+        Start(node, attempt, clock.GetUtcNow());
         if (S.Spec.Timeout is { } timeout)
         {
-            await AddJobAsync(TimeoutJob, S.StartedAt.Value + timeout, attempt);
+            await AddJobAsync(TimeoutJob, S.StartedAt!.Value + timeout, attempt);
         }
-        await TransitionAsync(TaskState.Running, $"running on {node} (attempt {attempt})");
+        await SaveAsync();
     }
 
     public async Task ReportOutput(int attempt, string text)
@@ -134,7 +156,12 @@ public sealed partial class TaskGrain(
     public async Task ReportFinished(string node, int attempt, TaskOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (!S.Submitted || S.State.IsTerminal())
+        if (!S.Submitted)
+        {
+            await ForgetUnacceptedAsync(node);
+            return;
+        }
+        if (S.State.IsTerminal())
         {
             return; // Completion is recorded once; a second report (e.g. from a node thought lost) changes nothing.
         }
@@ -143,8 +170,13 @@ public sealed partial class TaskGrain(
         {
             return; // A superseded execution failed, or this failure was already counted: the current one decides.
         }
-        S.LastFinishedAttempt = Math.Max(S.LastFinishedAttempt, attempt);
         var runningNode = S.Node;
+        if (current && S.State == TaskState.Scheduled)
+        {
+            // A short attempt: its start comes with its end, and is recorded (and logged) first, in the same write.
+            Start(node, attempt, outcome.StartedAt ?? clock.GetUtcNow());
+        }
+        S.LastFinishedAttempt = Math.Max(S.LastFinishedAttempt, attempt);
         S.Node = node;
         S.ExitCode = outcome.ExitCode;
         S.Error = outcome.Error;
@@ -159,7 +191,8 @@ public sealed partial class TaskGrain(
         if (outcome.Succeeded)
         {
             S.FinishedAt = clock.GetUtcNow();
-            await TransitionAsync(TaskState.Completed, current ? "completed" : $"completed by an earlier execution on {node}");
+            Transition(TaskState.Completed, current ? "completed" : $"completed by an earlier execution on {node}");
+            await SaveAsync();
             await ReleaseAsync(runningNode);
             if (runningNode != node)
             {
@@ -168,6 +201,7 @@ public sealed partial class TaskGrain(
             return;
         }
         await FailAttemptAsync(outcome.TimedOut, outcome.Error ?? $"exited with code {outcome.ExitCode}");
+        await SaveAsync();
         await ReleaseAsync(runningNode);
     }
 
@@ -178,7 +212,8 @@ public sealed partial class TaskGrain(
             return;
         }
         await CancelJobsAsync();
-        await TransitionAsync(TaskState.Pending, $"node {node} lost ({reason}); rescheduling");
+        Transition(TaskState.Pending, $"node {node} lost ({reason}); rescheduling");
+        await SaveAsync();
         await TryScheduleAsync();
     }
 
@@ -194,6 +229,11 @@ public sealed partial class TaskGrain(
 
     public async Task ExecuteJobAsync(DurableJobContext context)
     {
+        if (!S.Submitted)
+        {
+            DeactivateOnIdle();
+            return; // A job of a submission that failed after adding it.
+        }
         S.JobIds.Remove(context.JobId);
         switch (context.JobName)
         {
@@ -206,15 +246,45 @@ public sealed partial class TaskGrain(
                 S.LastFinishedAttempt = S.Attempt;
                 S.Error = $"timed out after {S.Spec.Timeout}";
                 await FailAttemptAsync(timedOut: true, S.Error);
+                await SaveAsync();
                 await ReleaseAsync(node);
                 break;
             case CronJob when S.State == TaskState.Pending && S.Spec.Cron is not null:
                 await StartCronRunAsync(context.DueTime);
                 break;
             default:
-                await state.WriteStateAsync();
+                await SaveAsync();
                 break;
         }
+    }
+
+    /// <summary>
+    /// A new task that can start now: the node is chosen (and has the assignment stored) before the task is stored,
+    /// so acceptance and scheduling are one write. Should that write fail, the caller hears so (nothing was accepted)
+    /// and the node is told to forget the assignment; had the silo died instead, the node's sidecar reports on a task
+    /// that does not exist, and is told the same then (<see cref="ForgetUnacceptedAsync"/>).
+    /// </summary>
+    private async Task<TaskInfo> SubmitAndScheduleAsync(TaskSpec spec, string content, DateTimeOffset now)
+    {
+        var assignment = new TaskAssignment(Id, 1, spec);
+        var node = await Cluster.Schedule(Id, assignment);
+        Accept(spec, content, now);
+        Record(TaskState.Pending, TaskState.Pending, "accepted");
+        try
+        {
+            await ScheduledOrWaitingAsync(assignment, node);
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = new TaskGrainState();
+            _unsaved.Clear();
+            await ReleaseAsync(node);
+            DeactivateOnIdle();
+            throw;
+        }
+        await AppendUnsavedAsync();
+        return Info();
     }
 
     /// <summary>Asks the cluster for a node; stays Pending (with a backstop job) when none has room.</summary>
@@ -224,18 +294,53 @@ public sealed partial class TaskGrain(
         var node = await Cluster.Schedule(Id, assignment);
         if (!S.State.IsTerminal() && S.State == TaskState.Pending)
         {
-            if (node is null)
-            {
-                await AddJobAsync(StartJob, clock.GetUtcNow() + NoNodeRetry);
-                S.Reason = "waiting for a Healthy node with room";
-                await state.WriteStateAsync();
-                return;
-            }
-            S.Attempt = assignment.Attempt;
-            S.Node = node;
-            S.ScheduledAt = clock.GetUtcNow();
-            await TransitionAsync(TaskState.Scheduled, $"assigned to {node}");
+            await ScheduledOrWaitingAsync(assignment, node);
+            await SaveAsync();
         }
+    }
+
+    private async Task ScheduledOrWaitingAsync(TaskAssignment assignment, string? node)
+    {
+        if (node is null)
+        {
+            await AddJobAsync(StartJob, clock.GetUtcNow() + NoNodeRetry);
+            S.Reason = "waiting for a Healthy node with room";
+            return;
+        }
+        S.Attempt = assignment.Attempt;
+        S.Node = node;
+        S.ScheduledAt = clock.GetUtcNow();
+        Transition(TaskState.Scheduled, $"assigned to {node}");
+    }
+
+    private void Accept(TaskSpec spec, string content, DateTimeOffset now)
+    {
+        S.Submitted = true;
+        S.Spec = spec;
+        S.Content = content;
+        S.CreatedAt = now;
+        S.State = TaskState.Pending;
+    }
+
+    private void Start(string node, int attempt, DateTimeOffset at)
+    {
+        S.Attempt = attempt;
+        S.Node = node;
+        S.StartedAt = at;
+        S.NextRunAt = null;
+        Transition(TaskState.Running, $"running on {node} (attempt {attempt})");
+    }
+
+    /// <summary>
+    /// A sidecar reports on a task that was never accepted: its submission failed after the node had been assigned.
+    /// The node forgets it, so it is not run again.
+    /// </summary>
+    private async Task ForgetUnacceptedAsync(string node)
+    {
+        LogUnaccepted(logger, Id, node);
+        await ReleaseAsync(node);
+        DeactivateOnIdle();
+        throw new TaskNotFoundException($"Task '{Id}' does not exist (its submission failed).");
     }
 
     private async Task FailAttemptAsync(bool timedOut, string error)
@@ -246,12 +351,12 @@ public sealed partial class TaskGrain(
             var backoff = TimeSpan.FromTicks(Math.Min(MaxRetryBackoff.Ticks, S.Spec.RetryBackoff.Ticks * (1L << Math.Min(S.FailedAttempts - 1, 20))));
             S.NextRunAt = clock.GetUtcNow() + backoff;
             await AddJobAsync(StartJob, S.NextRunAt.Value);
-            await TransitionAsync(TaskState.Pending, $"attempt {S.FailedAttempts} of {S.Spec.MaxAttempts} {(timedOut ? "timed out" : "failed")}: {error}; retrying at {S.NextRunAt:u}");
+            Transition(TaskState.Pending, $"attempt {S.FailedAttempts} of {S.Spec.MaxAttempts} {(timedOut ? "timed out" : "failed")}: {error}; retrying at {S.NextRunAt:u}");
             return;
         }
         S.FinishedAt = clock.GetUtcNow();
         S.Error = error;
-        await TransitionAsync(timedOut ? TaskState.TimedOut : TaskState.Failed,
+        Transition(timedOut ? TaskState.TimedOut : TaskState.Failed,
             S.Spec.MaxAttempts > 1 ? $"gave up after {S.FailedAttempts} attempts: {error}" : error);
     }
 
@@ -270,7 +375,7 @@ public sealed partial class TaskGrain(
             }
         }
         await ScheduleNextCronRunAsync(clock.GetUtcNow());
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     private async Task ScheduleNextCronRunAsync(DateTimeOffset after)
@@ -313,16 +418,17 @@ public sealed partial class TaskGrain(
         }
     }
 
-    private async Task TransitionAsync(TaskState to, string reason)
+    /// <summary>Validates and records a transition; <see cref="SaveAsync"/> stores and logs it.</summary>
+    private void Transition(TaskState to, string reason)
     {
         var from = S.State;
         TaskLifecycle.EnsureAllowed(Id, from, to);
         S.State = to;
         DomainTelemetry.TaskEntered(to);
-        await RecordAsync(from, to, reason);
+        Record(from, to, reason);
     }
 
-    private async Task RecordAsync(TaskState from, TaskState to, string reason)
+    private void Record(TaskState from, TaskState to, string reason)
     {
         var now = clock.GetUtcNow();
         S.Reason = reason;
@@ -331,8 +437,28 @@ public sealed partial class TaskGrain(
         {
             S.History.RemoveAt(0);
         }
+        _unsaved.Add(new TaskTransitionEvent(Summary(now), from, to, reason));
+    }
+
+    /// <summary>Stores the state, then appends the transitions it holds to the event log in one batch.</summary>
+    private async Task SaveAsync()
+    {
         await state.WriteStateAsync();
-        await log.AppendAsync(LifecycleEvents.TaskTransition, Id, new TaskTransitionEvent(Summary(now), from, to, reason));
+        await AppendUnsavedAsync();
+    }
+
+    private async Task AppendUnsavedAsync()
+    {
+        if (_unsaved.Count > 0)
+        {
+            TaskTransitionEvent[] events = [.. _unsaved];
+            _unsaved.Clear();
+            await log.AppendManyAsync(LifecycleEvents.TaskTransition, Id, events);
+        }
+        if (S.State.IsTerminal())
+        {
+            _ended.TrySetResult();
+        }
     }
 
     private void AppendLogs(string text)
@@ -393,6 +519,9 @@ public sealed partial class TaskGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId}: scheduling again ({Reason})")]
     private static partial void LogRescheduling(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: node {Node} reported on it, but it was never accepted; the node forgets it")]
+    private static partial void LogUnaccepted(ILogger logger, string taskId, string node);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: could not release it from node {Node}")]
     private static partial void LogReleaseFailed(ILogger logger, string taskId, string node, Exception exception);
