@@ -32,6 +32,9 @@ public static class DerorTelemetry
     /// <summary>Grain state records written to storage, by state name: the store cost of a workload.</summary>
     public static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("deror.state.writes", "{write}", "Grain state records written to storage.");
 
+    /// <summary>How late durable jobs start after their due time: what deferred work sees of the scheduler.</summary>
+    public static readonly Histogram<double> JobLateness = Meter.CreateHistogram<double>("deror.jobs.lateness", "ms", "Time from a durable job's due time to its handler being called.");
+
     private static readonly ConcurrentDictionary<string, SiloGaugeSource> SiloGauges = new();
 
     static DerorTelemetry()
