@@ -44,7 +44,7 @@ public sealed partial class GrainStateWriteQueue : IDisposable
             return Task.FromCanceled<string?>(cancellationToken);
         }
         // A copy: the caller may reuse its buffer before the group is committed.
-        var pending = new PendingWrite(write with { Data = write.Data?.ToArray() }, cancellationToken);
+        var pending = new PendingWrite(write.Data is { } data ? write with { Data = data.ToArray() } : write, cancellationToken);
         if (!_pending.Writer.TryWrite(pending))
         {
             pending.TryClaim();
