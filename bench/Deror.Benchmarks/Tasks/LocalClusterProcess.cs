@@ -77,6 +77,27 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
         return total;
     }
 
+    /// <summary>A histogram's cumulative bucket counts summed over the silos, by upper bound (+Inf as infinity), ascending.</summary>
+    public async Task<IReadOnlyList<(double UpperBound, double Count)>> SumHistogramAsync(string name)
+    {
+        using var http = new HttpClient();
+        var buckets = new SortedDictionary<double, double>();
+        foreach (var url in MetricsUrls)
+        {
+            var text = await http.GetStringAsync(url);
+            foreach (Match match in BucketLine().Matches(text))
+            {
+                if (match.Groups["name"].Value == name)
+                {
+                    var le = match.Groups["le"].Value;
+                    var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
+                    buckets[bound] = buckets.GetValueOrDefault(bound) + double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        return [.. buckets.Select(b => (b.Key, b.Value))];
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -104,4 +125,7 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
     private static partial Regex SampleLine();
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)_bucket\{[^}]*le=""(?<le>[^""]+)""[^}]*\} (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex BucketLine();
 }

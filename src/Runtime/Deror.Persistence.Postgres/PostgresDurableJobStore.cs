@@ -118,6 +118,59 @@ public sealed class PostgresDurableJobStore : IDurableJobStore, IDisposable
         return removed;
     }
 
+    public async Task<IReadOnlyList<DurableJobEntry>> ReadManyAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        if (jobIds.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = ServiceCommand(connection, $"{SelectColumns} WHERE service_id = @service AND job_id = ANY(@ids);");
+        command.Parameters.AddWithValue("ids", jobIds.ToArray());
+        return await ReadJobsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> RemoveManyAsync(IReadOnlyList<(string JobId, string ETag)> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var candidates = new List<(string JobId, long Version)>(jobs.Count);
+        foreach (var (jobId, etag) in jobs)
+        {
+            ArgumentNullException.ThrowIfNull(jobId);
+            if (PostgresEtag.TryParse(etag, out var version))
+            {
+                candidates.Add((jobId, version));
+            }
+        }
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        if (candidates.Count == 0)
+        {
+            return removed;
+        }
+        // One statement: each row is deleted only if its version still matches (the row lock decides races).
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = ServiceCommand(connection, """
+            DELETE FROM deror_jobs AS j USING unnest(@ids, @versions) AS c(job_id, version)
+            WHERE j.service_id = @service AND j.job_id = c.job_id AND j.version = c.version
+            RETURNING j.job_id;
+            """);
+        command.Parameters.AddWithValue("ids", candidates.Select(c => c.JobId).ToArray());
+        command.Parameters.AddWithValue("versions", candidates.Select(c => c.Version).ToArray());
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                removed.Add(reader.GetString(0));
+            }
+        }
+        foreach (var (jobId, etag) in jobs.Where(job => !removed.Contains(job.JobId)))
+        {
+            PostgresLog.JobEtagConflict(_logger, jobId, "removed", etag);
+        }
+        return removed;
+    }
+
     public void Dispose() => _database.Dispose();
 
     private NpgsqlCommand ServiceCommand(NpgsqlConnection connection, string sql)

@@ -164,6 +164,22 @@ public sealed class RedisDurableJobStore : IDurableJobStore
         return removed;
     }
 
+    /// <summary>All reads issued at once: the multiplexer pipelines them into one round trip's worth of latency.</summary>
+    public async Task<IReadOnlyList<DurableJobEntry>> ReadManyAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        var jobs = await Task.WhenAll(jobIds.Select(jobId => ReadAsync(jobId, cancellationToken)));
+        return [.. jobs.OfType<DurableJobEntry>()];
+    }
+
+    /// <summary>Every conditional remove issued at once (pipelined); each stays one atomic script.</summary>
+    public async Task<IReadOnlySet<string>> RemoveManyAsync(IReadOnlyList<(string JobId, string ETag)> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var results = await Task.WhenAll(jobs.Select(async job => (job.JobId, Removed: await RemoveAsync(job.JobId, job.ETag, cancellationToken))));
+        return results.Where(result => result.Removed).Select(result => result.JobId).ToHashSet(StringComparer.Ordinal);
+    }
+
     private static string Ticks(DateTimeOffset time) => time.UtcTicks.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Builds a job from its fields in <see cref="JobFields"/> order.</summary>

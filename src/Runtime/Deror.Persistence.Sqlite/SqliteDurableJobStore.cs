@@ -125,6 +125,55 @@ public sealed class SqliteDurableJobStore : IDurableJobStore, IDisposable
         return removed;
     }
 
+    public async Task<IReadOnlyList<DurableJobEntry>> ReadManyAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        if (jobIds.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        // One JSON array parameter instead of one parameter per id (SQLite bounds the number of parameters).
+        command.CommandText = $"{SelectColumns} WHERE job_id IN (SELECT value FROM json_each($ids));";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(jobIds));
+        return await ReadJobsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> RemoveManyAsync(IReadOnlyList<(string JobId, string ETag)> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        if (jobs.Count == 0)
+        {
+            return removed;
+        }
+        await using var transaction = await _database.BeginWriteAsync(cancellationToken);
+        using var command = transaction.CreateCommand("DELETE FROM deror_jobs WHERE job_id = $id AND version = $expected;");
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var expected = command.Parameters.Add("$expected", SqliteType.Integer);
+        foreach (var (jobId, etag) in jobs)
+        {
+            ArgumentNullException.ThrowIfNull(jobId);
+            if (!SqliteEtag.TryParse(etag, out var expectedVersion))
+            {
+                continue;
+            }
+            id.Value = jobId;
+            expected.Value = expectedVersion;
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                removed.Add(jobId);
+            }
+            else
+            {
+                SqliteLog.JobEtagConflict(_logger, jobId, "removed", etag);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+
     public void Dispose() => _database.Dispose();
 
     private static async Task<IReadOnlyList<DurableJobEntry>> ReadJobsAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -210,6 +210,50 @@ public abstract class DurableJobStoreConformanceTests
         Assert.Equal(Now.AddMinutes(stored.Attempt), stored.DueTime);
     }
 
+    [Fact]
+    public async Task ReadManyReturnsTheStoredJobsAmongTheIdsWithTheirEtags()
+    {
+        var first = Job("job-1", Now) with { ETag = await Store.AddAsync(Job("job-1", Now)) };
+        var second = Job("job-2", Now.AddMinutes(1)) with { ETag = await Store.AddAsync(Job("job-2", Now.AddMinutes(1))) };
+        await Store.AddAsync(Job("job-3", Now));
+
+        var read = await Store.ReadManyAsync(["job-2", "missing", "job-1"]);
+
+        Assert.Equal(["job-1", "job-2"], read.Select(job => job.JobId).Order(StringComparer.Ordinal));
+        AssertSameJob(first, read.Single(job => job.JobId == "job-1"));
+        AssertSameJob(second, read.Single(job => job.JobId == "job-2"));
+        Assert.Empty(await Store.ReadManyAsync([]));
+    }
+
+    [Fact]
+    public async Task RemoveManyRemovesExactlyTheJobsWhoseEtagStillMatches()
+    {
+        var current = await Store.AddAsync(Job("job-1", Now));
+        var stale = await Store.AddAsync(Job("job-2", Now));
+        var rescheduled = await Store.RescheduleAsync("job-2", Now.AddMinutes(1), 1, stale);
+        var third = await Store.AddAsync(Job("job-3", Now));
+
+        var removed = await Store.RemoveManyAsync([("job-1", current), ("job-2", stale), ("missing", current), ("job-3", "not-an-etag")]);
+
+        Assert.Equal(["job-1"], removed);
+        Assert.Null(await Store.ReadAsync("job-1"));
+        Assert.Equal(rescheduled, (await Store.ReadAsync("job-2"))!.ETag);
+        Assert.Equal(third, (await Store.ReadAsync("job-3"))!.ETag);
+        Assert.Empty(await Store.RemoveManyAsync([]));
+    }
+
+    [Fact]
+    public async Task ConcurrentRemoveManyCallsOverOneJobHaveExactlyOneWinner()
+    {
+        var etag = await Store.AddAsync(Job("job-1", Now));
+        var other = await Store.AddAsync(Job("job-2", Now));
+
+        var results = await TestGrains.RaceAsync(10, i => Store.RemoveManyAsync(i == 0 ? [("job-1", etag), ("job-2", other)] : [("job-1", etag)]));
+
+        Assert.Single(results, removed => removed.Contains("job-1"));
+        Assert.Empty(await Store.ReadManyAsync(["job-1", "job-2"]));
+    }
+
     private static DurableJobEntry Job(string jobId, DateTimeOffset dueTime)
         => new(jobId, Target, "ship", dueTime, 0, new Dictionary<string, string> { ["order"] = jobId });
 

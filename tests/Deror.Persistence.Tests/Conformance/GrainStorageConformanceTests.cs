@@ -100,6 +100,36 @@ public abstract class GrainStorageConformanceTests
     }
 
     [Fact]
+    public async Task ConcurrentWritersOfManyGrainsEachKeepTheirOwnEtagChainWhileAStaleWriterConflictsAlone()
+    {
+        // Providers may commit concurrent writes of different grains together: every writer must still get its own
+        // etag, and a conflicting write among them must fail alone.
+        var grains = Enumerable.Range(0, 40).Select(i => TestGrains.Create($"group-{i}")).ToArray();
+        var stale = await Storage.WriteAsync("state", Grain, new byte[] { 1 }, expectedEtag: null);
+        var current = await Storage.WriteAsync("state", Grain, new byte[] { 2 }, stale);
+
+        var staleWrite = TryWriteAsync(Grain, [3], stale);
+        var chains = grains.Select(async (grain, i) =>
+        {
+            string? etag = null;
+            for (var round = 0; round < 5; round++)
+            {
+                etag = await Storage.WriteAsync("state", grain, new byte[] { (byte)i, (byte)round }, etag);
+            }
+            return etag!;
+        }).ToArray();
+        var lastEtags = await Task.WhenAll(chains);
+
+        Assert.Equal(current, (await staleWrite).Conflict!.StoredEtag);
+        Assert.Equal(grains.Length, lastEtags.Distinct(StringComparer.Ordinal).Count());
+        for (var i = 0; i < grains.Length; i++)
+        {
+            Assert.Equal(new GrainStateRecord([(byte)i, 4], lastEtags[i]), await Storage.ReadAsync("state", grains[i]), RecordComparer.Instance);
+        }
+        Assert.Equal(new GrainStateRecord([2], current), await Storage.ReadAsync("state", Grain), RecordComparer.Instance);
+    }
+
+    [Fact]
     public async Task TwentyParallelCreatesHaveExactlyOneWinner()
     {
         var results = await TestGrains.RaceAsync(20, i => TryWriteAsync(Grain, [(byte)(i + 1)], expectedEtag: null));

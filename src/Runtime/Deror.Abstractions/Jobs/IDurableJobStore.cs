@@ -22,6 +22,42 @@ public interface IDurableJobStore
 
     /// <summary>Removes the job if its etag matches (completion, give-up or cancel); false otherwise.</summary>
     Task<bool> RemoveAsync(string jobId, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The stored jobs among <paramref name="jobIds"/> (missing ones are left out, order is not kept): how a silo checks
+    /// a batch of jobs it holds in memory just before running them. Providers override this with one query.
+    /// </summary>
+    async Task<IReadOnlyList<DurableJobEntry>> ReadManyAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        var jobs = new List<DurableJobEntry>(jobIds.Count);
+        foreach (var jobId in jobIds)
+        {
+            if (await ReadAsync(jobId, cancellationToken).ConfigureAwait(false) is { } job)
+            {
+                jobs.Add(job);
+            }
+        }
+        return jobs;
+    }
+
+    /// <summary>
+    /// Removes each job whose etag still matches, as <see cref="RemoveAsync"/> would one by one; returns the ids removed.
+    /// How a silo acknowledges a batch of completed jobs; providers override this with one transaction or round trip.
+    /// </summary>
+    async Task<IReadOnlySet<string>> RemoveManyAsync(IReadOnlyList<(string JobId, string ETag)> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (jobId, etag) in jobs)
+        {
+            if (await RemoveAsync(jobId, etag, cancellationToken).ConfigureAwait(false))
+            {
+                removed.Add(jobId);
+            }
+        }
+        return removed;
+    }
 }
 
 /// <summary>One stored job. <see cref="Attempt"/> counts deliveries already tried (0 before the first).</summary>

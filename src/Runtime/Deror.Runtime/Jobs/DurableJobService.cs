@@ -1,7 +1,9 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Deror.Configuration;
 using Deror.Hosting;
+using Deror.Runtime.Membership;
 using Deror.Runtime.Ring;
+using Deror.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +16,16 @@ namespace Deror.Runtime.Jobs;
 /// exponential backoff until <see cref="DurableJobOptions.MaxAttempts"/> is reached. Every completion and
 /// reschedule is compare-and-set on the job's etag, so a job is never completed twice.
 /// </summary>
+/// <remarks>
+/// Built for bursts (thousands of jobs due in the same second): a poll loop reads jobs due within
+/// <see cref="DurableJobOptions.LookAhead"/> per owned range, in pages, and holds them in one due-time queue; a
+/// dispatcher waits precisely for the earliest, takes every job due by then (up to a batch), checks the batch against
+/// the store in one read (a job cancelled, rescheduled or completed elsewhere since it was read is skipped) and,
+/// on a cluster, fences it against ownership hand-over as reminders do (the view is brought up to the membership
+/// table before firing, and jobs this silo no longer owns are let go); then it runs them with at most
+/// <see cref="DurableJobOptions.MaxConcurrentJobs"/> at once. Completions are acknowledged (removed) in batches.
+/// A job stays held until its acknowledgement is stored, so no poll reads it back in between.
+/// </remarks>
 internal sealed partial class DurableJobService(
     IDurableJobStore store,
     IRangeOwnership ownership,
@@ -25,41 +37,56 @@ internal sealed partial class DurableJobService(
     private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
 
     private readonly DurableJobOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, ITimer?> _claimed = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HeldJob> _held = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<HeldJob, long> _waiting = new();
+    private readonly Channel<HeldJob> _completed = Channel.CreateUnbounded<HeldJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _concurrency = new(options.Value.MaxConcurrentJobs);
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _pollWake = new(0);
+    private TaskCompletionSource _dispatchWake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IGrainFactory? _grainFactory;
+    private MembershipAgent? _membership;
     private Task? _pollLoop;
+    private Task? _dispatchLoop;
+    private Task? _acknowledgeLoop;
     private int _running;
 
     public int Stage => SiloLifecycleStage.ApplicationServices;
 
     private IGrainFactory GrainFactory => _grainFactory ??= services.GetRequiredService<IGrainFactory>();
 
+    // Only a clustered silo (one with a membership table) shares its ranges; a lone silo owns the whole ring.
+    private MembershipAgent? Membership => _membership ??= services.GetService<IMembershipTable>() is null ? null : services.GetRequiredService<MembershipAgent>();
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        ownership.RangesChanged += Wake;
+        ownership.RangesChanged += OnRangesChanged;
         _pollLoop = Task.Run(PollLoopAsync, CancellationToken.None);
+        _dispatchLoop = Task.Run(DispatchLoopAsync, CancellationToken.None);
+        _acknowledgeLoop = Task.Run(AcknowledgeLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        ownership.RangesChanged -= Wake;
+        ownership.RangesChanged -= OnRangesChanged;
         _stopping.Cancel();
-        foreach (var timer in _claimed.Values)
-        {
-            timer?.Dispose();
-        }
-        if (_pollLoop is not null)
-        {
-            await _pollLoop.ConfigureAwait(false);
-        }
+        _dispatchWake.TrySetResult();
+        await Task.WhenAll(_pollLoop ?? Task.CompletedTask, _dispatchLoop ?? Task.CompletedTask).ConfigureAwait(false);
         // Jobs still running finish or fail on their own; unfinished ones stay in the store for the next owner.
         while (Volatile.Read(ref _running) > 0 && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+        }
+        _completed.Writer.TryComplete();
+        try
+        {
+            await (_acknowledgeLoop ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Completions not stored in time run again on the next owner (at-least-once).
         }
     }
 
@@ -74,9 +101,9 @@ internal sealed partial class DurableJobService(
         var etag = await store.AddAsync(job, cancellationToken).ConfigureAwait(false);
         job = job with { ETag = etag };
         LogScheduled(logger, job.JobId, jobName, target, dueTime);
-        if (ownership.Owns(job.TargetHash) && dueTime <= clock.GetUtcNow() + _options.PollInterval)
+        if (ownership.Owns(job.TargetHash) && dueTime <= clock.GetUtcNow() + _options.LookAhead)
         {
-            Claim(job);
+            Hold(job);
         }
         return new ScheduledJob(job.JobId, jobName, target, dueTime);
     }
@@ -88,29 +115,79 @@ internal sealed partial class DurableJobService(
             return false;
         }
         var removed = await store.RemoveAsync(jobId, etag, cancellationToken).ConfigureAwait(false);
-        if (removed && _claimed.TryRemove(jobId, out var timer))
+        if (removed)
         {
-            timer?.Dispose();
+            lock (_lock)
+            {
+                if (_held.TryGetValue(jobId, out var held) && !held.Dispatched)
+                {
+                    Drop(held);
+                }
+            }
         }
         return removed;
     }
 
-    private void Wake() => _wake.Release();
+    /// <summary>Takes a job read from the store into memory, unless it is already held or memory is full; false then.</summary>
+    private bool Hold(DurableJobEntry job)
+    {
+        lock (_lock)
+        {
+            if (_stopping.IsCancellationRequested || _held.Count >= _options.MaxHeldJobs || _held.ContainsKey(job.JobId))
+            {
+                return false;
+            }
+            var held = new HeldJob(job);
+            _held.Add(job.JobId, held);
+            var earliest = _waiting.TryPeek(out _, out var first) ? first : long.MaxValue;
+            _waiting.Enqueue(held, job.DueTime.UtcTicks);
+            if (job.DueTime.UtcTicks < earliest)
+            {
+                _dispatchWake.TrySetResult();
+            }
+            return true;
+        }
+    }
+
+    // Under _lock. A dropped job's queue entry is skipped when the dispatcher reaches it.
+    private void Drop(HeldJob held)
+    {
+        held.Dropped = true;
+        _held.Remove(held.Entry.JobId);
+    }
+
+    /// <summary>Lets go of a job after its run: if it is still in the store, the next poll reads it again.</summary>
+    private void Release(HeldJob held)
+    {
+        lock (_lock)
+        {
+            if (_held.TryGetValue(held.Entry.JobId, out var current) && ReferenceEquals(current, held))
+            {
+                _held.Remove(held.Entry.JobId);
+            }
+        }
+    }
+
+    private void OnRangesChanged()
+    {
+        lock (_lock)
+        {
+            foreach (var held in _held.Values.Where(h => !h.Dispatched && !ownership.Owns(h.Entry.TargetHash)).ToList())
+            {
+                Drop(held);
+            }
+        }
+        _pollWake.Release();
+    }
 
     private async Task PollLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
         {
+            var more = false;
             try
             {
-                var horizon = clock.GetUtcNow() + _options.PollInterval;
-                foreach (var (begin, end) in ownership.GetMyRanges())
-                {
-                    foreach (var job in await store.ReadDueAsync(begin, end, horizon, _options.BatchSize, _stopping.Token).ConfigureAwait(false))
-                    {
-                        Claim(job);
-                    }
-                }
+                more = await PollOnceAsync().ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -121,9 +198,13 @@ internal sealed partial class DurableJobService(
                 // The store may be briefly unavailable; jobs wait there and are picked up by the next poll.
                 LogPollFailed(logger, e);
             }
+            if (more)
+            {
+                continue;
+            }
             try
             {
-                await _wake.WaitAsync(_options.PollInterval, _stopping.Token).ConfigureAwait(false);
+                await _pollWake.WaitAsync(_options.PollInterval, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -132,88 +213,203 @@ internal sealed partial class DurableJobService(
         }
     }
 
-    /// <summary>Takes a due (or soon due) job into this silo's hands, unless it is already held.</summary>
-    private void Claim(DurableJobEntry job)
+    /// <summary>Reads one page per owned range; true if a page was full of new jobs, so more may be waiting.</summary>
+    private async Task<bool> PollOnceAsync()
     {
-        if (_stopping.IsCancellationRequested || !_claimed.TryAdd(job.JobId, null))
+        var horizon = clock.GetUtcNow() + _options.LookAhead;
+        var more = false;
+        foreach (var (begin, end) in ownership.GetMyRanges())
         {
-            return;
+            int held;
+            lock (_lock)
+            {
+                held = _held.Count;
+            }
+            if (held >= _options.MaxHeldJobs)
+            {
+                return false;
+            }
+            // The store has no cursor: jobs already held come first in the page, so ask for that many more.
+            var pageSize = held + _options.BatchSize;
+            var page = await store.ReadDueAsync(begin, end, horizon, pageSize, _stopping.Token).ConfigureAwait(false);
+            var taken = 0;
+            foreach (var job in page)
+            {
+                if (ownership.Owns(job.TargetHash) && Hold(job))
+                {
+                    taken++;
+                }
+            }
+            more |= page.Count == pageSize && taken > 0;
         }
-        var delay = job.DueTime - clock.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
+        return more;
+    }
+
+    private async Task DispatchLoopAsync()
+    {
+        var batch = new List<HeldJob>();
+        while (!_stopping.IsCancellationRequested)
         {
-            _ = RunAsync(job);
-            return;
-        }
-        var timer = clock.CreateTimer(_ => _ = RunAsync(job), null, delay, Timeout.InfiniteTimeSpan);
-        if (!_claimed.TryUpdate(job.JobId, timer, null))
-        {
-            timer.Dispose();
+            Task wake;
+            long? next;
+            lock (_lock)
+            {
+                if (_dispatchWake.Task.IsCompleted)
+                {
+                    _dispatchWake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                wake = _dispatchWake.Task;
+                next = TakeDue(batch);
+            }
+            if (batch.Count > 0)
+            {
+                await RunBatchAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+                continue;
+            }
+            await WaitAsync(next, wake).ConfigureAwait(false);
         }
     }
 
-    private async Task RunAsync(DurableJobEntry job)
+    /// <summary>Under _lock: moves due jobs (up to a batch) into <paramref name="batch"/>; returns the next due time.</summary>
+    private long? TakeDue(List<HeldJob> batch)
     {
-        Interlocked.Increment(ref _running);
+        var now = clock.GetUtcNow().UtcTicks;
+        while (_waiting.TryPeek(out var held, out var due))
+        {
+            if (held.Dropped)
+            {
+                _waiting.Dequeue();
+                continue;
+            }
+            if (due > now || batch.Count >= _options.BatchSize)
+            {
+                return due;
+            }
+            _waiting.Dequeue();
+            held.Dispatched = true;
+            batch.Add(held);
+        }
+        return null;
+    }
+
+    /// <summary>Waits until <paramref name="dueTicks"/> (or forever without one), or until woken by an earlier job or a stop.</summary>
+    private async Task WaitAsync(long? dueTicks, Task wake)
+    {
+        var delay = dueTicks is { } due ? TimeSpan.FromTicks(Math.Max(0, due - clock.GetUtcNow().UtcTicks)) : Timeout.InfiniteTimeSpan;
+        using var woken = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var timer = Task.Delay(delay, clock, woken.Token);
+        await Task.WhenAny(timer, wake).ConfigureAwait(false);
+        await woken.CancelAsync().ConfigureAwait(false);
+        await timer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>Checks a batch of due jobs against the store and ownership, then starts each within the concurrency bound.</summary>
+    private async Task RunBatchAsync(List<HeldJob> batch)
+    {
+        Dictionary<string, DurableJobEntry> stored;
         try
         {
-            await _concurrency.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            if (Membership is { } membership)
+            {
+                await membership.EnsureCurrentViewAsync().ConfigureAwait(false);
+            }
+            // A poll may have read a job just before it was cancelled, rescheduled or completed: run only what is still stored as read.
+            var current = await store.ReadManyAsync([.. batch.Select(h => h.Entry.JobId)], _stopping.Token).ConfigureAwait(false);
+            stored = current.ToDictionary(job => job.JobId, StringComparer.Ordinal);
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
-            Release(job);
-            Interlocked.Decrement(ref _running);
+            if (!_stopping.IsCancellationRequested)
+            {
+                LogBatchCheckFailed(logger, e, batch.Count);
+            }
+            batch.ForEach(Release);
             return;
         }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var held = batch[i];
+            if (!stored.TryGetValue(held.Entry.JobId, out var job) || job.ETag != held.Entry.ETag || !ownership.Owns(job.TargetHash))
+            {
+                Release(held);
+                continue;
+            }
+            try
+            {
+                await _concurrency.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                batch.Skip(i).ToList().ForEach(Release);
+                return;
+            }
+            Interlocked.Increment(ref _running);
+            _ = RunAsync(held, job);
+        }
+    }
+
+    private async Task RunAsync(HeldJob held, DurableJobEntry job)
+    {
         DurableJobEntry? retry = null;
         try
         {
-            retry = await ExecuteAsync(job).ConfigureAwait(false);
+            var attempt = job.Attempt + 1;
+            DerorTelemetry.JobLateness.Record(Math.Max(0, (clock.GetUtcNow() - job.DueTime).TotalMilliseconds));
+            try
+            {
+                var handler = GrainFactory.GetGrain<IDurableJobHandler>(job.Target);
+                await handler.ExecuteJobAsync(new DurableJobContext(job.JobId, job.JobName, job.DueTime, attempt, job.Metadata)).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                retry = await OnFailureAsync(job, attempt, e).ConfigureAwait(false);
+                Release(held);
+                return;
+            }
+            if (!_completed.Writer.TryWrite(held))
+            {
+                Release(held); // Stopping: the next owner runs it again (at-least-once).
+            }
         }
         finally
         {
             _concurrency.Release();
-            Release(job);
             Interlocked.Decrement(ref _running);
-        }
-        if (retry is not null && retry.DueTime <= clock.GetUtcNow() + _options.PollInterval)
-        {
-            Claim(retry);
+            if (retry is not null && retry.DueTime <= clock.GetUtcNow() + _options.LookAhead)
+            {
+                Hold(retry);
+            }
         }
     }
 
-    /// <summary>Runs the job once; returns its rescheduled entry when it failed and will be retried.</summary>
-    private async Task<DurableJobEntry?> ExecuteAsync(DurableJobEntry claimed)
+    /// <summary>Stores completions in batches: every completion that arrived while the previous batch was stored.</summary>
+    private async Task AcknowledgeLoopAsync()
     {
-        // A poll may have read the job just before an earlier run completed it: run only what is still stored as read.
-        var job = await store.ReadAsync(claimed.JobId, CancellationToken.None).ConfigureAwait(false);
-        if (job is null || job.ETag != claimed.ETag)
+        var reader = _completed.Reader;
+        var batch = new List<HeldJob>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            return null;
-        }
-        var attempt = job.Attempt + 1;
-        try
-        {
-            var handler = GrainFactory.GetGrain<IDurableJobHandler>(job.Target);
-            await handler.ExecuteJobAsync(new DurableJobContext(job.JobId, job.JobName, job.DueTime, attempt, job.Metadata)).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            return await OnFailureAsync(job, attempt, e).ConfigureAwait(false);
-        }
-        try
-        {
-            if (!await store.RemoveAsync(job.JobId, job.ETag!, CancellationToken.None).ConfigureAwait(false))
+            while (batch.Count < _options.BatchSize && reader.TryRead(out var held))
             {
-                LogCompletionRaced(logger, job.JobId);
+                batch.Add(held);
             }
+            try
+            {
+                var removed = await store.RemoveManyAsync([.. batch.Select(h => (h.Entry.JobId, h.Entry.ETag!))], CancellationToken.None).ConfigureAwait(false);
+                foreach (var held in batch.Where(h => !removed.Contains(h.Entry.JobId)))
+                {
+                    LogCompletionRaced(logger, held.Entry.JobId);
+                }
+            }
+            catch (Exception e)
+            {
+                // The jobs ran but their completion was not recorded: they will run again (at-least-once).
+                LogCompletionsNotRecorded(logger, e, batch.Count);
+            }
+            batch.ForEach(Release);
+            batch.Clear();
         }
-        catch (Exception e)
-        {
-            // The job ran but its completion was not recorded: it will run again (at-least-once).
-            LogCompletionNotRecorded(logger, e, job.JobId);
-        }
-        return null;
     }
 
     private async Task<DurableJobEntry?> OnFailureAsync(DurableJobEntry job, int attempt, Exception error)
@@ -238,20 +434,14 @@ internal sealed partial class DurableJobService(
         }
     }
 
-    // Letting go makes the next poll pick the job up again if it is still in the store.
-    private void Release(DurableJobEntry job)
-    {
-        if (_claimed.TryRemove(job.JobId, out var timer))
-        {
-            timer?.Dispose();
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduled job {JobId} '{JobName}' for {Target} at {DueTime:O}")]
     private static partial void LogScheduled(ILogger logger, string jobId, string jobName, GrainId target, DateTimeOffset dueTime);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling for due jobs failed; retrying")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking {Count} due job(s) before running them failed; they stay in the store and are read again")]
+    private static partial void LogBatchCheckFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} '{JobName}' failed on attempt {Attempt}; retrying at {RetryAt:O}")]
     private static partial void LogRetrying(ILogger logger, Exception exception, string jobId, string jobName, int attempt, DateTimeOffset retryAt);
@@ -262,8 +452,8 @@ internal sealed partial class DurableJobService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} changed in the store while it ran (cancelled or taken over); not completing it again")]
     private static partial void LogCompletionRaced(ILogger logger, string jobId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ran but its completion could not be stored; it will run again")]
-    private static partial void LogCompletionNotRecorded(ILogger logger, Exception exception, string jobId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} job(s) ran but their completion could not be stored; they will run again")]
+    private static partial void LogCompletionsNotRecorded(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed and could not be rescheduled; it stays due and will be retried")]
     private static partial void LogRescheduleFailed(ILogger logger, Exception exception, string jobId);
