@@ -64,9 +64,21 @@ public sealed class PythonHandlerTests
             info = task.wait(timeout=60)
             print(info.state, info.node, info.result)
             print(task.logs().text, end="")
-            """, new Dictionary<string, string> { ["DEROR_GATEWAY"] = silo.Gateway, ["DEROR_CLUSTER_ID"] = silo.ClusterId });
+            """, new Dictionary<string, string> { ["DEROR_GATEWAY"] = silo.Gateway, ["DEROR_CLUSTER_ID"] = silo.ClusterId, ["DEROR_TOKEN"] = silo.Token });
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
         Assert.Equal($"completed {HandlerSilo.Node} {{\"pixels\":6,\"on_main_thread\":false}}\nresizing to 2x3\n", submitted.StandardOutput);
+
+        // The silo's gateway requires its token: token= overrides DEROR_TOKEN, and a wrong one is refused with the reason.
+        var refused = await DerorPy.RunScriptAsync("""
+            import deror
+            from deror import ClusterManager
+            try:
+                ClusterManager(token="not-the-token").nodes()
+            except deror.ConnectionError as e:
+                print("refused:", type(e).__name__)
+            """, new Dictionary<string, string> { ["DEROR_GATEWAY"] = silo.Gateway, ["DEROR_CLUSTER_ID"] = silo.ClusterId, ["DEROR_TOKEN"] = silo.Token });
+        Assert.True(refused.ExitCode == 0, refused.ToString());
+        Assert.Equal("refused: ConnectionError\n", refused.StandardOutput);
 
         var failed = await (await manager.SubmitAsync(TaskSpecs.Handler("x", "explode", "{\"reason\":\"no disk\"}"))).WaitAsync(TaskTimeout);
         Assert.Equal(TaskState.Failed, failed.State);

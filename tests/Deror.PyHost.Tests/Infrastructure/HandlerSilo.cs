@@ -19,9 +19,10 @@ internal sealed class HandlerSilo : IAsyncDisposable
     private readonly HostProcess _silo;
     private readonly string _exoPidFile;
 
-    private HandlerSilo(HostProcess silo, string clusterId, int gatewayPort, string exoPidFile)
+    private HandlerSilo(HostProcess silo, string clusterId, int gatewayPort, string exoPidFile, string token)
     {
         _silo = silo;
+        Token = token;
         ClusterId = clusterId;
         Gateway = $"127.0.0.1:{gatewayPort.ToString(CultureInfo.InvariantCulture)}";
         _exoPidFile = exoPidFile;
@@ -30,6 +31,9 @@ internal sealed class HandlerSilo : IAsyncDisposable
     public string ClusterId { get; }
 
     public string Gateway { get; }
+
+    /// <summary>The access token the silo's gateway requires (<c>Deror:Token</c>).</summary>
+    public string Token { get; }
 
     public HostProcess Process => _silo;
 
@@ -43,6 +47,7 @@ internal sealed class HandlerSilo : IAsyncDisposable
         Directory.CreateDirectory(home);
         var pidFile = Path.Combine(home, "sidecar.pid");
         string[] exo = [Build("Exo", "Deror.Exo.Simulator", "exo-sim.dll"), "--api-port", exoPort, "--cluster-dir", Path.Combine(directory.Path, "exo-cluster"), "--election-ms", "200"];
+        var token = $"token-{Guid.NewGuid():N}";
         List<string> args =
         [
             Build("Silo", "Deror.Silo", "Deror.Silo.dll"),
@@ -60,16 +65,17 @@ internal sealed class HandlerSilo : IAsyncDisposable
             $"--Deror:Sidecar:Exo:PidFile={pidFile}",
             $"--Deror:Sidecar:Exo:LogFile={Path.Combine(home, "exo.log")}",
             $"--Deror:PyHost:Handlers={handlers}",
+            $"--Deror:Token={token}",
         ];
         args.AddRange(exo.Select((a, i) => $"--Deror:Sidecar:Exo:Arguments:{i.ToString(CultureInfo.InvariantCulture)}={a}"));
-        return new HandlerSilo(HostProcess.Start(Dotnet, args, workingDirectory: directory.Path), clusterId, gatewayPort, pidFile);
+        return new HandlerSilo(HostProcess.Start(Dotnet, args, workingDirectory: directory.Path), clusterId, gatewayPort, pidFile, token);
     }
 
     /// <summary>Connects once the silo answers and waits until its node is Healthy (it takes tasks).</summary>
     public async Task<(DerorClient Client, ClusterManager Manager)> ConnectWhenHealthyAsync()
     {
         using var deadline = new CancellationTokenSource(StartTimeout);
-        var settings = new DerorClientSettings { ClusterId = ClusterId, ConnectTimeout = StartTimeout };
+        var settings = new DerorClientSettings { ClusterId = ClusterId, ConnectTimeout = StartTimeout, Token = Token };
         settings.Gateways.Add(Gateway);
         var connecting = DerorClient.ConnectAsync(settings, deadline.Token);
         while (!connecting.IsCompleted)

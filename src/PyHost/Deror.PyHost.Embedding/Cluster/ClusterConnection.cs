@@ -77,10 +77,10 @@ internal sealed partial class ClusterConnection(ILogger<ClusterConnection> logge
 
     private async Task<DerorClient> OpenAsync(DerorClientSettings settings, string? token, CancellationToken cancellationToken)
     {
-        if ((token ?? Environment.GetEnvironmentVariable(TokenVariable)) is { Length: > 0 })
+        // Without token=, the settings keep their default: DEROR_TOKEN.
+        if (token is not null)
         {
-            // DerorClientSettings has no token option yet; when it does, the token goes there instead of this warning.
-            LogTokenNotSent();
+            settings.Token = token;
         }
         var client = await DerorClient.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
         LogConnected(string.Join(", ", settings.Gateways.DefaultIfEmpty("(default)")), settings.ClusterId);
@@ -95,9 +95,6 @@ internal sealed partial class ClusterConnection(ILogger<ClusterConnection> logge
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to cluster '{ClusterId}' through {Gateways}")]
     private partial void LogConnected(string gateways, string clusterId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A cluster token was given (token= or DEROR_TOKEN), but this build's .NET client cannot send one yet; connecting without it")]
-    private partial void LogTokenNotSent();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected from the cluster")]
     private partial void LogDisconnected();
