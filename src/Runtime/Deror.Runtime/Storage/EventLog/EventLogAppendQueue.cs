@@ -16,7 +16,7 @@ public sealed partial class EventLogAppendQueue : IDisposable
     /// <summary>Events per group at most (a single larger append still commits alone, whole): bounds one commit's size.</summary>
     public const int MaxEventsPerGroup = 4096;
 
-    private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<QueuedStoreOperation<EventLogAppend, long>> _pending = Channel.CreateUnbounded<QueuedStoreOperation<EventLogAppend, long>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<EventLogAppend>, Task<IReadOnlyList<long>>> _commit;
     private readonly ILogger _logger;
     private readonly Task _writer;
@@ -42,7 +42,7 @@ public sealed partial class EventLogAppendQueue : IDisposable
             return Task.FromCanceled<long>(cancellationToken);
         }
         // A copy: the caller may reuse its list before the group is committed.
-        var pending = new PendingAppend(new EventLogAppend(stream, [.. events]), cancellationToken);
+        var pending = new QueuedStoreOperation<EventLogAppend, long>(new EventLogAppend(stream, [.. events]), cancellationToken);
         if (!_pending.Writer.TryWrite(pending))
         {
             pending.TryClaim();
@@ -61,7 +61,7 @@ public sealed partial class EventLogAppendQueue : IDisposable
     private async Task WriteLoopAsync()
     {
         var reader = _pending.Reader;
-        var group = new List<PendingAppend>();
+        var group = new List<QueuedStoreOperation<EventLogAppend, long>>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             var events = TakeGroup(reader, group);
@@ -73,30 +73,30 @@ public sealed partial class EventLogAppendQueue : IDisposable
         }
     }
 
-    private static int TakeGroup(ChannelReader<PendingAppend> reader, List<PendingAppend> group)
+    private static int TakeGroup(ChannelReader<QueuedStoreOperation<EventLogAppend, long>> reader, List<QueuedStoreOperation<EventLogAppend, long>> group)
     {
         var events = 0;
-        while (reader.TryPeek(out var next) && (group.Count == 0 || events + next.Append.Events.Count <= MaxEventsPerGroup))
+        while (reader.TryPeek(out var next) && (group.Count == 0 || events + next.Item.Events.Count <= MaxEventsPerGroup))
         {
             reader.TryRead(out _);
             if (next.TryClaim())
             {
                 group.Add(next);
-                events += next.Append.Events.Count;
+                events += next.Item.Events.Count;
             }
         }
         return events;
     }
 
-    private async Task CommitAsync(List<PendingAppend> group, int events)
+    private async Task CommitAsync(List<QueuedStoreOperation<EventLogAppend, long>> group, int events)
     {
         try
         {
-            var streams = group.GroupBy(pending => pending.Append.Stream, StringComparer.Ordinal)
+            var streams = group.GroupBy(pending => pending.Item.Stream, StringComparer.Ordinal)
                 .OrderBy(stream => stream.Key, StringComparer.Ordinal)
-                .Select(stream => (Appends: stream.ToArray(), Events: stream.SelectMany(pending => pending.Append.Events).ToArray()))
+                .Select(stream => (Appends: stream.ToArray(), Events: stream.SelectMany(pending => pending.Item.Events).ToArray()))
                 .ToArray();
-            var lastSequences = await _commit([.. streams.Select(stream => new EventLogAppend(stream.Appends[0].Append.Stream, stream.Events))]).ConfigureAwait(false);
+            var lastSequences = await _commit([.. streams.Select(stream => new EventLogAppend(stream.Appends[0].Item.Stream, stream.Events))]).ConfigureAwait(false);
             if (lastSequences.Count != streams.Length)
             {
                 throw new InvalidOperationException($"The event log commit returned {lastSequences.Count} sequences for {streams.Length} streams.");
@@ -107,7 +107,7 @@ public sealed partial class EventLogAppendQueue : IDisposable
                 var last = lastSequences[i] - streams[i].Events.Length;
                 foreach (var pending in streams[i].Appends)
                 {
-                    last += pending.Append.Events.Count;
+                    last += pending.Item.Events.Count;
                     pending.TrySetResult(last);
                 }
             }
@@ -124,42 +124,4 @@ public sealed partial class EventLogAppendQueue : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appending {Events} events of {Appends} appends to the event log failed; none of them was appended")]
     private static partial void LogGroupCommitFailed(ILogger logger, Exception exception, int appends, int events);
-
-    /// <summary>A queued append: the writer claims it, or its caller's cancellation does, whichever comes first.</summary>
-    private sealed class PendingAppend : TaskCompletionSource<long>
-    {
-        private const int Queued = 0;
-        private const int Claimed = 1;
-        private const int Canceled = 2;
-
-        private readonly CancellationTokenRegistration _registration;
-        private int _state;
-
-        public PendingAppend(EventLogAppend append, CancellationToken cancellationToken)
-            : base(TaskCreationOptions.RunContinuationsAsynchronously)
-        {
-            Append = append;
-            _registration = cancellationToken.Register(static (state, token) => ((PendingAppend)state!).Cancel(token), this);
-        }
-
-        public EventLogAppend Append { get; }
-
-        public bool TryClaim()
-        {
-            if (Interlocked.CompareExchange(ref _state, Claimed, Queued) != Queued)
-            {
-                return false;
-            }
-            _registration.Dispose();
-            return true;
-        }
-
-        private void Cancel(CancellationToken token)
-        {
-            if (Interlocked.CompareExchange(ref _state, Canceled, Queued) == Queued)
-            {
-                TrySetCanceled(token);
-            }
-        }
-    }
 }

@@ -16,7 +16,7 @@ public sealed partial class GrainStateWriteQueue : IDisposable
     /// <summary>Changes per group at most: bounds one transaction's size and how long it holds the store's write lock.</summary>
     public const int MaxWritesPerGroup = 256;
 
-    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<QueuedStoreOperation<GrainStateWrite, string?>> _pending = Channel.CreateUnbounded<QueuedStoreOperation<GrainStateWrite, string?>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<GrainStateWrite>, Task<IReadOnlyList<GrainStateWriteOutcome>>> _commit;
     private readonly ILogger _logger;
     private readonly Task _writer;
@@ -44,7 +44,7 @@ public sealed partial class GrainStateWriteQueue : IDisposable
             return Task.FromCanceled<string?>(cancellationToken);
         }
         // A copy: the caller may reuse its buffer before the group is committed.
-        var pending = new PendingWrite(write.Data is { } data ? write with { Data = data.ToArray() } : write, cancellationToken);
+        var pending = new QueuedStoreOperation<GrainStateWrite, string?>(write.Data is { } data ? write with { Data = data.ToArray() } : write, cancellationToken);
         if (!_pending.Writer.TryWrite(pending))
         {
             pending.TryClaim();
@@ -63,7 +63,7 @@ public sealed partial class GrainStateWriteQueue : IDisposable
     private async Task WriteLoopAsync()
     {
         var reader = _pending.Reader;
-        var group = new List<PendingWrite>();
+        var group = new List<QueuedStoreOperation<GrainStateWrite, string?>>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (group.Count < MaxWritesPerGroup && reader.TryRead(out var next))
@@ -81,11 +81,11 @@ public sealed partial class GrainStateWriteQueue : IDisposable
         }
     }
 
-    private async Task CommitAsync(List<PendingWrite> group)
+    private async Task CommitAsync(List<QueuedStoreOperation<GrainStateWrite, string?>> group)
     {
         try
         {
-            var outcomes = await _commit([.. group.Select(pending => pending.Write)]).ConfigureAwait(false);
+            var outcomes = await _commit([.. group.Select(pending => pending.Item)]).ConfigureAwait(false);
             if (outcomes.Count != group.Count)
             {
                 throw new InvalidOperationException($"The grain state commit returned {outcomes.Count} outcomes for {group.Count} changes.");
@@ -114,42 +114,4 @@ public sealed partial class GrainStateWriteQueue : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Committing a group of {Writes} grain state changes failed; none of them was stored")]
     private static partial void LogGroupCommitFailed(ILogger logger, Exception exception, int writes);
-
-    /// <summary>A queued change: the writer claims it, or its caller's cancellation does, whichever comes first.</summary>
-    private sealed class PendingWrite : TaskCompletionSource<string?>
-    {
-        private const int Queued = 0;
-        private const int Claimed = 1;
-        private const int Canceled = 2;
-
-        private readonly CancellationTokenRegistration _registration;
-        private int _state;
-
-        public PendingWrite(GrainStateWrite write, CancellationToken cancellationToken)
-            : base(TaskCreationOptions.RunContinuationsAsynchronously)
-        {
-            Write = write;
-            _registration = cancellationToken.Register(static (state, token) => ((PendingWrite)state!).Cancel(token), this);
-        }
-
-        public GrainStateWrite Write { get; }
-
-        public bool TryClaim()
-        {
-            if (Interlocked.CompareExchange(ref _state, Claimed, Queued) != Queued)
-            {
-                return false;
-            }
-            _registration.Dispose();
-            return true;
-        }
-
-        private void Cancel(CancellationToken token)
-        {
-            if (Interlocked.CompareExchange(ref _state, Canceled, Queued) == Queued)
-            {
-                TrySetCanceled(token);
-            }
-        }
-    }
 }
