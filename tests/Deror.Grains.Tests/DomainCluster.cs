@@ -31,6 +31,9 @@ public sealed class DomainCluster : IAsyncDisposable
         PlacementRetryInterval = TimeSpan.FromMilliseconds(500),
     };
 
+    /// <summary>How long before its time a deferred start is staged on a node: short, so tests see both sides of it.</summary>
+    public static TimeSpan StageAhead { get; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Starts the cluster on in-memory providers, or on the SQLite file at <paramref name="sqlitePath"/> so it survives silo restarts.</summary>
     public static async Task<DomainCluster> StartAsync(string? sqlitePath = null)
     {
@@ -42,7 +45,8 @@ public sealed class DomainCluster : IAsyncDisposable
                     ? silo.AddMemoryGrainStorage().UseInMemoryReminderService().UseInMemoryDurableJobs().UseInMemoryEventLog()
                     : silo.UseSqliteStorage(sqlitePath))
                 .AddDerorDomain()
-                .Services.Configure<DurableJobOptions>(jobs => jobs.PollInterval = TimeSpan.FromMilliseconds(50)));
+                .Services.Configure<DurableJobOptions>(jobs => jobs.PollInterval = TimeSpan.FromMilliseconds(50))
+                .Configure<TaskSchedulingOptions>(tasks => tasks.StageAhead = StageAhead));
         });
         var domain = new DomainCluster(cluster, clusterId);
         await domain.Manager.SetPolicyAsync(FastPolicy);

@@ -158,16 +158,46 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_deferred_task_starts_at_its_time()
+    public async Task A_deferred_task_waits_then_is_staged_on_a_node_and_starts_at_its_time()
     {
         await using var node = await HealthyNodeAsync("n1");
-        var runAt = DateTimeOffset.UtcNow.AddSeconds(1);
+        var runAt = DateTimeOffset.UtcNow + DomainCluster.StageAhead + TimeSpan.FromSeconds(2);
         var task = await _cluster.Manager.SubmitAsync(TaskSpecs.Handler("later", "noop") with { RunAt = runAt });
         var pending = await task.GetInfoAsync();
         Assert.Equal(TaskState.Pending, pending.State);
         Assert.Equal(runAt, pending.NextRunAt);
+
+        var staged = await Eventually.Until(task.GetInfoAsync, t => t.State != TaskState.Pending, "the task is staged");
+        Assert.Equal(TaskState.Scheduled, staged.State);
+        Assert.Equal("n1", staged.Node);
+        Assert.Equal(runAt, staged.NextRunAt);
+        Assert.True(staged.ScheduledAt < runAt, $"staged at {staged.ScheduledAt:O}, due {runAt:O}");
+
         var done = await task.WaitAsync(Wait);
-        Assert.True(done.ScheduledAt >= runAt, $"scheduled at {done.ScheduledAt:O}, due {runAt:O}");
+        Assert.Equal(TaskState.Completed, done.State);
+        Assert.True(done.StartedAt >= runAt, $"started at {done.StartedAt:O}, due {runAt:O}");
+        Assert.Null(done.NextRunAt);
+    }
+
+    [Fact]
+    public async Task A_staged_task_cancelled_before_its_time_never_runs()
+    {
+        await using var node = await HealthyNodeAsync("n1");
+        var executed = 0;
+        node.Execute = _ =>
+        {
+            Interlocked.Increment(ref executed);
+            return Task.FromResult<TaskOutcome?>(new TaskOutcome { Succeeded = true, ExitCode = 0 });
+        };
+        var runAt = DateTimeOffset.UtcNow + DomainCluster.StageAhead / 2;
+        var task = await _cluster.Manager.SubmitAsync(TaskSpecs.Handler("never", "noop") with { RunAt = runAt });
+        Assert.Equal(TaskState.Scheduled, (await task.GetInfoAsync()).State); // due within the stage-ahead time: staged at once
+
+        await task.CancelAsync();
+        await Task.Delay(runAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        Assert.Equal(TaskState.Cancelled, (await task.GetInfoAsync()).State);
+        Assert.Equal(0, Volatile.Read(ref executed));
+        Assert.DoesNotContain((await _cluster.Manager.GetNodesAsync()).Single(n => n.Name == "n1").Tasks, id => id == task.Id);
     }
 
     [Fact]

@@ -110,13 +110,18 @@ public sealed class TestSidecar : IAsyncDisposable
                 continue;
             }
             var task = _grains.GetGrain<ITaskGrain>(assignment.TaskId);
-            var startedAt = DateTimeOffset.UtcNow;
-            if (ReportsStart)
-            {
-                await task.ReportStarted(Node, assignment.Attempt);
-            }
             _ = Task.Run(async () =>
             {
+                // A staged assignment is held until its time, as the real sidecar holds it.
+                if (assignment.NotBefore - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+                var startedAt = DateTimeOffset.UtcNow;
+                if (ReportsStart)
+                {
+                    await task.ReportStarted(Node, assignment.Attempt);
+                }
                 var outcome = await Execute(assignment);
                 if (outcome is not null)
                 {

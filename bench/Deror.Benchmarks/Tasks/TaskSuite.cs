@@ -33,7 +33,8 @@ public sealed class TaskSuite(RunSettings settings)
         var manager = new ClusterManager(client, "local");
 
         var count = settings.TaskCount;
-        await RunTasksAsync(manager, 100, "warm-up");
+        // Long enough for the silos' tiered JIT to settle: a short warm-up measures the compiler, not the cluster.
+        await RunTasksAsync(manager, count, "warm-up");
         var writesBefore = await cluster.SumCounterAsync("deror_state_writes_total");
         var eventsBefore = await cluster.SumCounterAsync("deror_events_appended_total");
         var phases = new TaskPhases();
@@ -52,20 +53,21 @@ public sealed class TaskSuite(RunSettings settings)
             tasksPerSecond >= ThroughputTarget));
 
         var firingsBefore = await cluster.SumHistogramAsync(JobLatenessMetric);
-        var (p50, p99) = await DeferredLatenessAsync(manager, settings.DeferredTaskCount);
+        var (p50, p99, stagedInTime) = await DeferredLatenessAsync(manager, settings.DeferredTaskCount);
         var firings = Delta(firingsBefore, await cluster.SumHistogramAsync(JobLatenessMetric));
         var (jobP50, jobP99) = (BucketPercentile(firings, 50), BucketPercentile(firings, 99));
         var (jobP50Text, jobP99Text) = (BucketText(firings, jobP50), BucketText(firings, jobP99));
-        Console.WriteLine($"[tasks] deferred: scheduled p50 {p50:N0} / p99 {p99:N0} ms after due; {firings[^1].Count:N0} start jobs fired, p50 {jobP50Text} / p99 {jobP99Text} ms after due");
-        table.Add(new SummaryRow($"deferred start lateness, {settings.DeferredTaskCount:N0} tasks due in one second: start job fired (p50 / p99, bucket bounds)",
-            $"{jobP50Text} / {jobP99Text} ms", "—", "—", $"p99 ≤ {LatenessTargetMs:N0} ms", jobP99 <= LatenessTargetMs));
-        table.Add(new SummaryRow($"deferred start lateness, {settings.DeferredTaskCount:N0} tasks due in one second: task Scheduled on a node (p50 / p99)",
+        Console.WriteLine($"[tasks] deferred: started p50 {p50:N0} / p99 {p99:N0} ms after due; {stagedInTime:N0} staged on a node before due; {firings[^1].Count:N0} staging jobs fired, p50 {jobP50Text} / p99 {jobP99Text} ms after their own due time");
+        table.Add(new SummaryRow($"deferred start lateness, {settings.DeferredTaskCount:N0} tasks due at one instant: task started on its node (p50 / p99; {stagedInTime:N0} staged before due)",
             $"{p50:N0} / {p99:N0} ms", "—", "—", $"p99 ≤ {LatenessTargetMs:N0} ms", p99 <= LatenessTargetMs));
+        table.Add(new SummaryRow($"the same tasks' staging jobs: fired after their own due time (p50 / p99, bucket bounds)",
+            $"{jobP50Text} / {jobP99Text} ms", "—", "—", "(none set)", null));
     }
 
     /// <summary>Submits <paramref name="count"/> no-op tasks, <see cref="InFlight"/> at a time; tasks/s until the last completed.</summary>
     private static async Task<double> RunTasksAsync(ClusterManager manager, int count, string label, TaskPhases? phases = null)
     {
+        Console.WriteLine($"[tasks] {label}: {count:N0} no-op tasks, {InFlight} in flight");
         var run = Guid.NewGuid().ToString("N")[..8];
         var completedBefore = (await manager.ListTasksAsync(TaskState.Completed, 0, 1)).Total;
         var start = Stopwatch.GetTimestamp();
@@ -135,12 +137,16 @@ public sealed class TaskSuite(RunSettings settings)
     private static string BucketText((double UpperBound, double Count)[] cumulative, double bound)
         => double.IsPositiveInfinity(bound) ? $"> {cumulative.Where(b => !double.IsPositiveInfinity(b.UpperBound)).Max(b => b.UpperBound):N0}" : $"≤ {bound:N0}";
 
-    /// <summary>Submits <paramref name="count"/> tasks due at one instant and measures when each was scheduled after it.</summary>
-    private static async Task<(double P50, double P99)> DeferredLatenessAsync(ClusterManager manager, int count)
+    /// <summary>
+    /// Submits <paramref name="count"/> tasks due at one instant and measures how late each started (its node's clock),
+    /// and how many were staged on their node before it.
+    /// </summary>
+    private static async Task<(double P50, double P99, int StagedInTime)> DeferredLatenessAsync(ClusterManager manager, int count)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         // Far enough ahead that submitting them all finishes first (checked below).
         var due = DateTimeOffset.UtcNow.AddSeconds(10 + count / 200);
+        Console.WriteLine($"[tasks] deferred: {count:N0} tasks due at {due:HH:mm:ss.fff}");
         using var gate = new SemaphoreSlim(InFlight);
         var handles = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -164,13 +170,18 @@ public sealed class TaskSuite(RunSettings settings)
             try
             {
                 var info = await h.WaitAsync(TimeSpan.FromMinutes(5));
-                return ((info.ScheduledAt ?? info.StartedAt ?? info.FinishedAt)!.Value - due).TotalMilliseconds;
+                if (info is not { State: TaskState.Completed, StartedAt: { } startedAt })
+                {
+                    throw new InvalidOperationException($"Deferred task {info.Id} ended {info.State} ({info.Reason}).");
+                }
+                return (Lateness: (startedAt - due).TotalMilliseconds, Staged: info.ScheduledAt <= due);
             }
             finally
             {
                 gate.Release();
             }
         }));
-        return (Statistics.Percentile(lateness, 50), Statistics.Percentile(lateness, 99));
+        var late = lateness.Select(l => l.Lateness).ToArray();
+        return (Statistics.Percentile(late, 50), Statistics.Percentile(late, 99), lateness.Count(l => l.Staged));
     }
 }

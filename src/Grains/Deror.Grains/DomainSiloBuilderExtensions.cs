@@ -1,6 +1,7 @@
 using Deror.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Deror.Hosting;
 
@@ -8,7 +9,8 @@ public static class DomainSiloBuilderExtensions
 {
     /// <summary>
     /// Hosts Deror's domain grains (cluster, node, task, task index, event feed) on this silo. Needs grain storage,
-    /// durable jobs, reminders and an event log from a store provider (e.g. <c>UseSqliteStorage</c>).
+    /// durable jobs, reminders and an event log from a store provider (e.g. <c>UseSqliteStorage</c>). Task scheduling
+    /// settings bind from <c>Deror:Tasks</c> (<see cref="TaskSchedulingOptions"/>).
     /// </summary>
     public static ISiloBuilder AddDerorDomain(this ISiloBuilder silo)
     {
@@ -16,6 +18,8 @@ public static class DomainSiloBuilderExtensions
         silo.AddGrainAssembly(typeof(TaskGrain).Assembly);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<LifecycleLog>();
+        silo.Services.AddOptions<TaskSchedulingOptions>().Bind(silo.Configuration.GetSection(TaskSchedulingOptions.ConfigurationSection))
+            .ValidateDataAnnotations().ValidateOnStart();
         return silo;
     }
 }

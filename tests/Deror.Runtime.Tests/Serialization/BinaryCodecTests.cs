@@ -12,6 +12,12 @@ public enum Negative : short { Minus = -5 }
 
 public sealed record Point(int X, int Y);
 
+[Deror.Concurrency.Immutable]
+public sealed record Snapshot(string Name, IReadOnlyList<Point> Points);
+
+[Deror.Concurrency.Immutable]
+public readonly record struct Span(int From, int To);
+
 public sealed record Order(string Id, List<Point> Points, Dictionary<string, int> Counts, Point? Origin, DateTime At, ITestGrain? Owner);
 
 public abstract record Shape(string Name);
@@ -338,6 +344,20 @@ public class BinaryCodecTests
         var dogCopy = Assert.IsType<Dog>(_codec.DeepCopy<Animal>(dog));
         Assert.NotSame(dog, dogCopy);
         Assert.Equal(1, dogCopy.Barks);
+    }
+
+    [Fact]
+    public void DeepCopy_SharesValuesOfTypesDeclaredImmutable_AndStillEncodesThem()
+    {
+        var snapshot = new Snapshot("s", [new Point(1, 2)]);
+        Assert.Same(snapshot, _codec.DeepCopy(snapshot));
+        Assert.Equal(new Span(1, 2), _codec.DeepCopy(new Span(1, 2)));
+        var sent = RoundTrip(snapshot);
+        Assert.NotSame(snapshot, sent);
+        Assert.Equal(snapshot.Points, sent.Points);
+        // Only the declared type is trusted: a list of such values is still copied.
+        var list = new List<Snapshot> { snapshot };
+        Assert.NotSame(list, _codec.DeepCopy(list));
     }
 
     private static Exception Throw(Action action)

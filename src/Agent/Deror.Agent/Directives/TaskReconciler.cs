@@ -10,6 +10,10 @@ namespace Deror.Agent.Directives;
 /// restart, attempts the grains still think run here are resumed (containers) or failed with the reason.
 /// </summary>
 /// <remarks>
+/// A staged assignment (<see cref="TaskAssignment.NotBefore"/>) is held until its time and then started; while the node
+/// takes no new work (drain, maintenance) held ones are let go, so the node hands them back to be placed elsewhere.
+/// </remarks>
+/// <remarks>
 /// An attempt that ends within <see cref="TaskExecutionOptions.StartReportDelay"/> reports start and end in one call;
 /// a longer one reports its start then, and from then on sends its output live (<see cref="LiveOutputReporter"/>).
 /// </remarks>
@@ -68,7 +72,7 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
         {
             foreach (var execution in _running.Values)
             {
-                if (!byId.TryGetValue(execution.TaskId, out var wanted) || wanted.Attempt != execution.Attempt)
+                if (!byId.TryGetValue(execution.TaskId, out var wanted) || wanted.Attempt != execution.Attempt || !acceptNew && !execution.Started)
                 {
                     unwanted.Add(execution);
                 }
@@ -146,6 +150,7 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
             TaskOutcome outcome;
             if (recovering && await IsOrphanAsync(task, assignment, reportOn).ConfigureAwait(false))
             {
+                _ = execution.TryStart(); // it started under the previous silo
                 if (executor is { CanResume: true })
                 {
                     LogResuming(_logger, assignment.TaskId, assignment.Attempt);
@@ -158,6 +163,15 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
             }
             else if (startNew)
             {
+                if (assignment.NotBefore - TimeProvider.System.GetUtcNow() is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, TimeProvider.System, execution.Stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                if (!execution.TryStart())
+                {
+                    LogReleasedBeforeStart(_logger, assignment.TaskId, assignment.Attempt);
+                    return; // unassigned, drained or shut down before its time: the grain places it again
+                }
                 outcome = await StartAndExecuteAsync(task, executor, work, execution).ConfigureAwait(false);
             }
             else
@@ -182,6 +196,8 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
                 await task.ReportFinished(_node, assignment.Attempt, outcome).WaitAsync(quick.Token).ConfigureAwait(false);
                 return;
             }
+            // Behind the starts already queued: a burst of staged tasks due at one instant all start before any reports.
+            await Task.Yield();
             await _retry.CallAsync($"Reporting task {assignment.TaskId} finished", () => task.ReportFinished(_node, assignment.Attempt, outcome), reportOn).ConfigureAwait(false);
             LogFinished(_logger, assignment.TaskId, assignment.Attempt, outcome.Succeeded, outcome.Error ?? "");
             lock (_lock)
@@ -290,6 +306,9 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} stopped: no longer assigned to this node")]
     private static partial void LogCancelled(ILogger logger, string taskId, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} let go before its start time")]
+    private static partial void LogReleasedBeforeStart(ILogger logger, string taskId, int attempt);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming task {TaskId} attempt {Attempt} after a silo restart")]
     private static partial void LogResuming(ILogger logger, string taskId, int attempt);
 
@@ -305,6 +324,7 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
         private readonly Lock _lock = new();
         private bool _disposed;
         private bool _timedOut;
+        private bool _started;
         private ITimer? _timeout;
 
         public TaskAssignment Assignment { get; } = assignment;
@@ -316,6 +336,18 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
         public CancellationTokenSource Stop { get; } = stop;
 
         public Task Run { get; set; } = Task.CompletedTask;
+
+        /// <summary>Whether the attempt has started: a staged one is held until its time first.</summary>
+        public bool Started
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _started;
+                }
+            }
+        }
 
         public bool TimedOut
         {
@@ -337,6 +369,16 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
                 {
                     Stop.Cancel();
                 }
+            }
+        }
+
+        /// <summary>Marks the attempt started, unless it was stopped first.</summary>
+        public bool TryStart()
+        {
+            lock (_lock)
+            {
+                _started = !_disposed && !Stop.IsCancellationRequested;
+                return _started;
             }
         }
 

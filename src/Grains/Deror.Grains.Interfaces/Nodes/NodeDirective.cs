@@ -1,3 +1,5 @@
+using Deror.Concurrency;
+
 namespace Deror.Grains;
 
 /// <summary>What a node's sidecar should be doing; the sidecar reconciles towards it.</summary>
@@ -11,13 +13,21 @@ public enum NodeMode
     Maintain,
 }
 
-/// <summary>One task assigned to a node: which attempt to run and what it is.</summary>
-public sealed record TaskAssignment(string TaskId, int Attempt, TaskSpec Spec);
+/// <summary>
+/// One task assigned to a node: which attempt to run, what it is, and when it may start. A deferred start is assigned
+/// ahead of its time (staged), so that only the start itself is left for the due instant; the sidecar holds it until
+/// <paramref name="NotBefore"/>.
+/// </summary>
+/// <remarks>Immutable: assignments are never changed once made, so the node grain hands them to its sidecar uncopied.</remarks>
+[Immutable]
+public sealed record TaskAssignment(string TaskId, int Attempt, TaskSpec Spec, DateTimeOffset? NotBefore = null);
 
 /// <summary>
 /// The desired state of one node, versioned so a sidecar can wait for the next change
-/// (<see cref="INodeGrain.WaitForDirective"/>) instead of polling.
+/// (<see cref="INodeGrain.WaitForDirective"/>) instead of polling. Immutable: the node grain makes a new one for every
+/// answer, and its sidecar (in the same silo) takes it uncopied, however many tasks it lists.
 /// </summary>
+[Immutable]
 public sealed record NodeDirective
 {
     public long Version { get; init; }

@@ -55,7 +55,10 @@ public sealed record TaskInfo
 
     public DateTimeOffset? FinishedAt { get; init; }
 
-    /// <summary>When a pending task is next due (deferred start, retry backoff, next cron occurrence).</summary>
+    /// <summary>
+    /// When the task is next due to start (deferred start, retry backoff, next cron occurrence). A deferred start is
+    /// assigned to its node shortly before (Scheduled, still holding this time) and starts at it.
+    /// </summary>
     public DateTimeOffset? NextRunAt { get; init; }
 
     /// <summary>For a cron schedule: ids of the runs it submitted, newest last (bounded).</summary>

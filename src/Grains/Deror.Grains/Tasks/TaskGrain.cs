@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Deror.Grains;
 
@@ -7,6 +8,11 @@ namespace Deror.Grains;
 /// cluster's event log. Deferred starts, retries, timeouts, cron occurrences and the "still no node" backstop are
 /// durable jobs, so they happen even if the silo holding the task dies.
 /// </summary>
+/// <remarks>
+/// A deferred start is staged: <see cref="TaskSchedulingOptions.StageAhead"/> before it is due, the task is assigned to
+/// a node with its start time (<see cref="TaskAssignment.NotBefore"/>), and the node's sidecar starts it on time. It is
+/// Scheduled from then on, with <see cref="TaskInfo.NextRunAt"/> saying when it starts.
+/// </remarks>
 /// <remarks>
 /// Transitions that happen together are stored together: a submission is accepted and scheduled in one write (the node
 /// is chosen first), and a short attempt's start and end arrive in one report and are stored in one write; their
@@ -17,6 +23,7 @@ public sealed partial class TaskGrain(
     LifecycleLog log,
     IDurableJobManager jobs,
     TimeProvider clock,
+    IOptions<TaskSchedulingOptions> options,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, IDurableJobHandler
 {
     /// <summary>Bound on the captured output kept per task (the newest part is kept).</summary>
@@ -46,6 +53,8 @@ public sealed partial class TaskGrain(
 
     private IClusterGrain Cluster => GrainFactory.GetGrain<IClusterGrain>(log.ClusterId);
 
+    private TimeSpan StageAhead => options.Value.StageAhead;
+
     public async Task<TaskInfo> Submit(TaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -64,7 +73,7 @@ public sealed partial class TaskGrain(
             throw new NodeNotFoundException($"Node '{pinned}' is not known to cluster '{log.ClusterId}'.");
         }
         var now = clock.GetUtcNow();
-        if (spec.Cron is null && !(spec.RunAt > now))
+        if (spec.Cron is null && !(spec.RunAt - StageAhead > now))
         {
             return await SubmitAndScheduleAsync(spec, content, now);
         }
@@ -77,7 +86,7 @@ public sealed partial class TaskGrain(
         else
         {
             S.NextRunAt = spec.RunAt;
-            await AddJobAsync(StartJob, spec.RunAt!.Value);
+            await AddJobAsync(StartJob, StageTime(spec.RunAt!.Value));
             Record(TaskState.Pending, TaskState.Pending, $"accepted; starts at {spec.RunAt:u}");
         }
         await SaveAsync();
@@ -219,7 +228,7 @@ public sealed partial class TaskGrain(
 
     public async Task Reschedule(string reason)
     {
-        if (!S.Submitted || S.State != TaskState.Pending || S.NextRunAt > clock.GetUtcNow() || S.Spec.Cron is not null)
+        if (!S.Submitted || S.State != TaskState.Pending || S.NextRunAt - StageAhead > clock.GetUtcNow() || S.Spec.Cron is not null)
         {
             return;
         }
@@ -238,7 +247,6 @@ public sealed partial class TaskGrain(
         switch (context.JobName)
         {
             case StartJob when S.State == TaskState.Pending && S.Spec.Cron is null:
-                S.NextRunAt = null;
                 await TryScheduleAsync();
                 break;
             case TimeoutJob when S.State == TaskState.Running && context.Metadata.TryGetValue("attempt", out var attempt) && attempt == S.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture):
@@ -266,10 +274,12 @@ public sealed partial class TaskGrain(
     /// </summary>
     private async Task<TaskInfo> SubmitAndScheduleAsync(TaskSpec spec, string content, DateTimeOffset now)
     {
-        var assignment = new TaskAssignment(Id, 1, spec);
+        var startsAt = spec.RunAt > now ? spec.RunAt : null;
+        var assignment = new TaskAssignment(Id, 1, spec, startsAt);
         var node = await Cluster.Schedule(Id, assignment);
         Accept(spec, content, now);
-        Record(TaskState.Pending, TaskState.Pending, "accepted");
+        S.NextRunAt = startsAt;
+        Record(TaskState.Pending, TaskState.Pending, startsAt is null ? "accepted" : $"accepted; starts at {startsAt:u}");
         try
         {
             await ScheduledOrWaitingAsync(assignment, node);
@@ -287,10 +297,14 @@ public sealed partial class TaskGrain(
         return Info();
     }
 
-    /// <summary>Asks the cluster for a node; stays Pending (with a backstop job) when none has room.</summary>
+    /// <summary>
+    /// Asks the cluster for a node; stays Pending (with a backstop job) when none has room. A start that is not due
+    /// yet (staged) goes to the node with its time.
+    /// </summary>
     private async Task TryScheduleAsync()
     {
-        var assignment = new TaskAssignment(Id, S.Attempt + 1, S.Spec);
+        var startsAt = S.NextRunAt > clock.GetUtcNow() ? S.NextRunAt : null;
+        var assignment = new TaskAssignment(Id, S.Attempt + 1, S.Spec, startsAt);
         var node = await Cluster.Schedule(Id, assignment);
         if (!S.State.IsTerminal() && S.State == TaskState.Pending)
         {
@@ -350,7 +364,7 @@ public sealed partial class TaskGrain(
         {
             var backoff = TimeSpan.FromTicks(Math.Min(MaxRetryBackoff.Ticks, S.Spec.RetryBackoff.Ticks * (1L << Math.Min(S.FailedAttempts - 1, 20))));
             S.NextRunAt = clock.GetUtcNow() + backoff;
-            await AddJobAsync(StartJob, S.NextRunAt.Value);
+            await AddJobAsync(StartJob, StageTime(S.NextRunAt.Value));
             Transition(TaskState.Pending, $"attempt {S.FailedAttempts} of {S.Spec.MaxAttempts} {(timedOut ? "timed out" : "failed")}: {error}; retrying at {S.NextRunAt:u}");
             return;
         }
@@ -360,6 +374,7 @@ public sealed partial class TaskGrain(
             S.Spec.MaxAttempts > 1 ? $"gave up after {S.FailedAttempts} attempts: {error}" : error);
     }
 
+    // Cron runs are submitted at their occurrence, not staged: cancelling the schedule must stop every run not yet submitted.
     private async Task StartCronRunAsync(DateTimeOffset occurrence)
     {
         var runId = $"{Id}-{occurrence.UtcDateTime:yyyyMMddHHmmss}";
@@ -383,6 +398,14 @@ public sealed partial class TaskGrain(
         var next = TaskSpecValidator.ParseCron(S.Spec.Cron!).GetNextOccurrence(after.UtcDateTime);
         S.NextRunAt = new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc));
         await AddJobAsync(CronJob, S.NextRunAt.Value);
+    }
+
+    /// <summary>When work due at <paramref name="due"/> is staged: <see cref="StageAhead"/> before it, and never in the past.</summary>
+    private DateTimeOffset StageTime(DateTimeOffset due)
+    {
+        var stage = due - StageAhead;
+        var now = clock.GetUtcNow();
+        return stage > now ? stage : now;
     }
 
     private async Task AddJobAsync(string name, DateTimeOffset due, int? attempt = null)

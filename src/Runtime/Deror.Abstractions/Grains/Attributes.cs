@@ -15,6 +15,13 @@ namespace Deror.Concurrency
     /// <summary>Fire and forget: the caller gets no response, not even an exception. Only for Task/ValueTask methods.</summary>
     [AttributeUsage(AttributeTargets.Method)]
     public sealed class OneWayAttribute : Attribute;
+
+    /// <summary>
+    /// A promise that values of this type are never changed once made (nor is anything they hold): a call between
+    /// grains of one silo passes them as they are instead of a deep copy. Across silos they are serialized as usual.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+    public sealed class ImmutableAttribute : Attribute;
 }
 
 namespace Deror

@@ -4,6 +4,10 @@ namespace Deror.Serialization;
 internal sealed class JsonStructCodec<T> : TypeCodec<T>
     where T : struct
 {
+    private static readonly bool DeclaredImmutable = typeof(T).IsDefined(typeof(Concurrency.ImmutableAttribute), inherit: false);
+
+    public override bool IsImmutable => DeclaredImmutable;
+
     public override void Write(BinaryCodec codec, CodecWriter writer, T value) => codec.WriteJson(writer, value);
 
     public override T Read(BinaryCodec codec, ref CodecReader reader) => codec.ReadJson<T>(ref reader);

@@ -19,6 +19,8 @@ internal sealed class ObjectCodec<T> : TypeCodec<T>
     // HashSet, which satisfy them; naming the runtime type would only add bytes.
     private static readonly bool StaticShapeSuffices = typeof(T).IsInterface && typeof(T).Namespace == "System.Collections.Generic";
 
+    private static readonly bool DeclaredImmutable = typeof(T).IsDefined(typeof(Concurrency.ImmutableAttribute), inherit: false);
+
     public override void Write(BinaryCodec codec, CodecWriter writer, T value)
     {
         if (value is null)
@@ -84,6 +86,10 @@ internal sealed class ObjectCodec<T> : TypeCodec<T>
             return value!;
         }
         var runtimeType = value.GetType();
+        if (runtimeType == typeof(T) && DeclaredImmutable)
+        {
+            return value;
+        }
         if (runtimeType != typeof(T) && WireTypes.TryGetWritable(runtimeType) is { Codec.IsImmutable: true })
         {
             // A string or boxed primitive held as object: nothing to copy.
