@@ -185,7 +185,7 @@ public sealed partial class TaskGrain(
             S.Result = outcome.Result;
         }
         S.Logs = "";
-        S.LogsTruncated = false;
+        S.LogsTruncated = outcome.LogsTruncated;
         AppendLogs(outcome.Logs);
         await CancelJobsAsync();
         if (outcome.Succeeded)
@@ -267,19 +267,19 @@ public sealed partial class TaskGrain(
     private async Task<TaskInfo> SubmitAndScheduleAsync(TaskSpec spec, string content, DateTimeOffset now)
     {
         var assignment = new TaskAssignment(Id, 1, spec);
-        var node = await Cluster.Schedule(Id, assignment);
+        var placement = await Cluster.Schedule(Id, assignment);
         Accept(spec, content, now);
         Record(TaskState.Pending, TaskState.Pending, "accepted");
         try
         {
-            await ScheduledOrWaitingAsync(assignment, node);
+            await ScheduledOrWaitingAsync(assignment, placement);
             await state.WriteStateAsync();
         }
         catch
         {
             state.State = new TaskGrainState();
             _unsaved.Clear();
-            await ReleaseAsync(node);
+            await ReleaseAsync(placement.Node);
             DeactivateOnIdle();
             throw;
         }
@@ -287,24 +287,24 @@ public sealed partial class TaskGrain(
         return Info();
     }
 
-    /// <summary>Asks the cluster for a node; stays Pending (with a backstop job) when none has room.</summary>
+    /// <summary>Asks the cluster for a node; stays Pending (with a backstop job) when none can take it now.</summary>
     private async Task TryScheduleAsync()
     {
         var assignment = new TaskAssignment(Id, S.Attempt + 1, S.Spec);
-        var node = await Cluster.Schedule(Id, assignment);
+        var placement = await Cluster.Schedule(Id, assignment);
         if (!S.State.IsTerminal() && S.State == TaskState.Pending)
         {
-            await ScheduledOrWaitingAsync(assignment, node);
+            await ScheduledOrWaitingAsync(assignment, placement);
             await SaveAsync();
         }
     }
 
-    private async Task ScheduledOrWaitingAsync(TaskAssignment assignment, string? node)
+    private async Task ScheduledOrWaitingAsync(TaskAssignment assignment, TaskPlacement placement)
     {
-        if (node is null)
+        if (placement.Node is not { } node)
         {
             await AddJobAsync(StartJob, clock.GetUtcNow() + NoNodeRetry);
-            S.Reason = "waiting for a Healthy node with room";
+            S.Reason = $"waiting for {placement.WaitingFor}";
             return;
         }
         S.Attempt = assignment.Attempt;
