@@ -111,9 +111,9 @@ internal sealed class LocalClusterOptions
         {
             errors.Add("--python-handlers needs the sidecars, which run the handler tasks: drop --no-exo.");
         }
-        foreach (var handlers in PythonHandlers.Where(h => !File.Exists(h)))
+        foreach (var missing in PythonHandlers.Where(path => !File.Exists(path)))
         {
-            errors.Add($"--python-handlers: {handlers} does not exist.");
+            errors.Add($"--python-handlers: {missing} does not exist.");
         }
         if (Token is { Length: < MinimumTokenLength })
         {
