@@ -28,7 +28,17 @@ public sealed class HandlerTaskExecutorTests
                 await Task.Delay(Timeout.Infinite, ct);
                 return null;
             })),
+            new TaskHandlerRegistration("chatty", _ => new DelegateTaskHandler((ctx, _) =>
+            {
+                // 220 KB of numbered lines against a 4 KiB limit.
+                for (var i = 1; i <= 20000; i++)
+                {
+                    ctx.AppendLog($"line {i:00000}\n");
+                }
+                throw new InvalidOperationException("said too much");
+            })),
         ],
+        new TaskExecutionOptions { MaxLogBytes = 4096 },
         new ServiceCollection().BuildServiceProvider());
 
     [Fact]
@@ -46,10 +56,30 @@ public sealed class HandlerTaskExecutorTests
     {
         var unknown = await Run("nope", null);
         Assert.False(unknown.Succeeded);
-        Assert.Equal("No task handler named 'nope' is registered on node 'node-a' (it has: boom, double, forever, sum).", unknown.Error);
+        Assert.Equal("No task handler named 'nope' is registered on node 'node-a' (it has: boom, chatty, double, forever, sum).", unknown.Error);
+        Assert.Equal(["boom", "chatty", "double", "forever", "sum"], _executor.Names);
 
         var failed = await Run("boom", null);
         Assert.Equal("Handler 'boom' failed: InvalidOperationException: disk full", failed.Error);
+    }
+
+    [Fact]
+    public async Task Logs_keep_the_newest_bytes_within_the_limit_as_process_output_does_and_are_sent_live()
+    {
+        var live = new RecordedOutput();
+        var outcome = await _executor.ExecuteAsync(Execution("chatty", null) with { Output = live }, CancellationToken.None);
+
+        Assert.Equal("Handler 'chatty' failed: InvalidOperationException: said too much", outcome.Error);
+        Assert.True(outcome.LogsTruncated);
+        Assert.StartsWith("[output truncated: ", outcome.Logs, StringComparison.Ordinal);
+        Assert.EndsWith("line 20000\n", outcome.Logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 00001", outcome.Logs, StringComparison.Ordinal);
+        Assert.InRange(outcome.Logs.Length, 4096, 4096 + 100);
+        Assert.StartsWith("line 00001\nline 00002\n", live.Text, StringComparison.Ordinal);
+
+        var quiet = await Run("double", "1");
+        Assert.False(quiet.LogsTruncated);
+        Assert.Equal("", quiet.Logs);
     }
 
     [Fact]
@@ -65,10 +95,14 @@ public sealed class HandlerTaskExecutorTests
     {
         var e = Assert.Throws<InvalidOperationException>(() => new HandlerTaskExecutor(
             [new TaskHandlerRegistration("x", _ => new Doubler()), new TaskHandlerRegistration("x", _ => new Doubler())],
+            new TaskExecutionOptions(),
             new ServiceCollection().BuildServiceProvider()));
         Assert.Equal("Two task handlers are registered under the name 'x'.", e.Message);
     }
 
     private Task<TaskOutcome> Run(string name, string? arguments, CancellationToken cancellationToken = default) =>
-        _executor.ExecuteAsync(new TaskExecution("t-7", 2, new TaskSpec { Kind = TaskKind.Handler, Handler = new HandlerSpec { Name = name, Arguments = arguments } }, "node-a"), cancellationToken);
+        _executor.ExecuteAsync(Execution(name, arguments), cancellationToken);
+
+    private static TaskExecution Execution(string name, string? arguments) =>
+        new("t-7", 2, new TaskSpec { Kind = TaskKind.Handler, Handler = new HandlerSpec { Name = name, Arguments = arguments } }, "node-a");
 }

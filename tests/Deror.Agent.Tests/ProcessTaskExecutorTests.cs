@@ -26,6 +26,7 @@ public sealed class ProcessTaskExecutorTests : IDisposable
         Assert.Equal("Exited with code 3.", outcome.Error);
         Assert.Contains($"hello deror from {_env.Directory}", outcome.Logs, StringComparison.Ordinal);
         Assert.Contains("oops", outcome.Logs, StringComparison.Ordinal);
+        Assert.False(outcome.LogsTruncated);
     }
 
     [Fact]
@@ -46,6 +47,7 @@ public sealed class ProcessTaskExecutorTests : IDisposable
         var outcome = await Run(new ProcessSpec { Command = script }, maxLogBytes: 4096);
 
         Assert.True(outcome.Succeeded);
+        Assert.True(outcome.LogsTruncated);
         Assert.StartsWith("[output truncated: ", outcome.Logs, StringComparison.Ordinal);
         Assert.EndsWith("line 20000\n", outcome.Logs, StringComparison.Ordinal);
         Assert.DoesNotContain("line 00001", outcome.Logs, StringComparison.Ordinal);

@@ -27,6 +27,7 @@ public sealed class TaskReconcilerTests : IAsyncLifetime
                     return "\"released\"";
                 })),
             ],
+            new TaskExecutionOptions(),
             new ServiceCollection().BuildServiceProvider());
         var executors = new TaskExecutorSet([new ProcessTaskExecutor(new TaskExecutionOptions { KillGracePeriod = TimeSpan.FromMilliseconds(200) }), handlers]);
         var retry = new GrainRetry(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), NullLogger.Instance);

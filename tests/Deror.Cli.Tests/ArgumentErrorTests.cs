@@ -16,6 +16,7 @@ public sealed class ArgumentErrorTests
     [InlineData("schedule", "exec", "--at", "+1m", "--cron", "* * * * *", "hi", "--", "true")]
     [InlineData("schedule", "run", "--at", "someday", "web", "nginx")]
     [InlineData("up", "--nodes", "0")]
+    [InlineData("up", "--no-exo", "--python-handlers", "missing.py")]
     [InlineData("health", "--gateway", "no-port-here")]
     [InlineData("frobnicate")]
     [InlineData()]

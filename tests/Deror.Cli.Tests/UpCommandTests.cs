@@ -1,20 +1,31 @@
 using System.Globalization;
 using System.Text.Json;
+using Deror.Client;
+using Deror.Grains;
 
 namespace Deror.Cli.Tests;
 
-/// <summary><c>deror up</c> starting real silo processes, serving the other commands, and stopping every one of them on Ctrl-C.</summary>
+/// <summary><c>deror up</c> starting real silo processes (with Python handlers), serving the other commands, and stopping every one of them on Ctrl-C.</summary>
 public sealed class UpCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("deror-up-").FullName;
 
     [Fact]
-    public async Task Up_starts_two_silos_beside_simulated_Exo_nodes_and_Ctrl_C_stops_every_process_it_started()
+    public async Task Up_starts_two_silos_beside_simulated_Exo_nodes_with_Python_handlers_and_Ctrl_C_stops_every_process_it_started()
     {
         var gatewayPort = FreePorts.Consecutive(2);
         var httpPort = FreePorts.Consecutive(2);
+        File.WriteAllText(Path.Combine(_directory, "image_tasks.py"), """
+            import deror
+
+            @deror.task("resize")
+            def resize(width, height):
+                print(f"resizing to {width}x{height}")
+                return width * height
+            """);
         using var up = DerorProcess.Start(
-            ["up", "--nodes", "2", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(2)), "--http-port", Invariant(httpPort), "--exo-port", Invariant(FreePorts.Consecutive(2)), "--data-dir", Path.Combine(_directory, "data")],
+            ["up", "--nodes", "2", "--gateway-port", Invariant(gatewayPort), "--silo-port", Invariant(FreePorts.Consecutive(2)), "--http-port", Invariant(httpPort), "--exo-port", Invariant(FreePorts.Consecutive(2)), "--data-dir", Path.Combine(_directory, "data"),
+                "--python-handlers", "image_tasks.py"],
             workingDirectory: _directory);
         int[] started = [];
         try
@@ -39,14 +50,24 @@ public sealed class UpCommandTests : IDisposable
             var nodes = await DerorProcess.RunAsync("nodes", "--json", "--gateway", $"127.0.0.1:{gatewayPort + 1}");
             Assert.True(nodes.ExitCode == 0, nodes.ToString());
             Assert.Equal(
-                [("node-1", "Healthy"), ("node-2", "Healthy")],
-                JsonDocument.Parse(nodes.Stdout).RootElement.EnumerateArray().Select(n => (n.GetProperty("name").GetString(), n.GetProperty("status").GetString())).Order());
+                [("node-1", "Healthy", "echo noop resize"), ("node-2", "Healthy", "echo noop resize")],
+                JsonDocument.Parse(nodes.Stdout).RootElement.EnumerateArray()
+                    .Select(n => (n.GetProperty("name").GetString(), n.GetProperty("status").GetString(), string.Join(' ', n.GetProperty("handlers").EnumerateArray().Select(h => h.GetString()))))
+                    .Order());
             var silosListed = await DerorProcess.RunAsync("silos", "--json", "--gateway", $"127.0.0.1:{gatewayPort}");
             Assert.True(silosListed.ExitCode == 0, silosListed.ToString());
             Assert.Equal(2, JsonDocument.Parse(silosListed.Stdout).RootElement.GetArrayLength());
             var hi = await DerorProcess.RunAsync("exec", "hi", "--wait", "--gateway", $"127.0.0.1:{gatewayPort}", "--", "echo", "hi");
             Assert.True(hi.ExitCode == 0, hi.ToString());
             Assert.Equal("hi\n", hi.Stdout);
+            await using (var client = await DerorClient.ConnectAsync($"127.0.0.1:{gatewayPort}"))
+            {
+                var resize = await new ClusterManager(client, "local").SubmitAsync(TaskSpecs.Handler("resize", "resize", "{\"width\":2,\"height\":3}"));
+                var resized = await resize.WaitAsync(TimeSpan.FromSeconds(60));
+                Assert.True(resized.State == TaskState.Completed, $"{resized.State}: {resized.Error} {resized.Reason}");
+                Assert.Equal("6", resized.Result);
+                Assert.Equal("resizing to 2x3\n", (await resize.GetLogsAsync()).Text);
+            }
 
             up.Signal("INT");
 

@@ -11,9 +11,14 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private async Task<TestSidecar> HealthyNodeAsync(string name, double cpu = 4, long memory = 8L << 30)
+    private async Task<TestSidecar> HealthyNodeAsync(string name, double cpu = 4, long memory = 8L << 30, string[]? handlers = null)
     {
-        var sidecar = _cluster.Sidecar(name, cpu, memory).Start();
+        var sidecar = _cluster.Sidecar(name, cpu, memory);
+        if (handlers is not null)
+        {
+            sidecar.Observation = sidecar.Observation with { Handlers = handlers };
+        }
+        sidecar.Start();
         await Eventually.Until(() => _cluster.Manager.GetNodesAsync(), nodes => nodes.Any(n => n.Name == name && n.Status == NodeStatus.Healthy), $"{name} is healthy");
         return sidecar;
     }
@@ -62,6 +67,40 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
         var done = await task.WaitAsync(Wait);
         Assert.Equal(TaskState.Completed, done.State);
         Assert.Equal("large", done.Node);
+    }
+
+    [Fact]
+    public async Task A_handler_task_waits_naming_its_handler_until_a_node_that_serves_it_appears()
+    {
+        await using var plain = await HealthyNodeAsync("plain");
+        var task = await _cluster.Manager.SubmitAsync(TaskSpecs.Handler("r", "resize"));
+        var waiting = await task.GetInfoAsync();
+        Assert.Equal(TaskState.Pending, waiting.State);
+        Assert.Equal("waiting for a Healthy node that serves handler 'resize'", waiting.Reason);
+
+        await using var resizer = await HealthyNodeAsync("resizer", handlers: ["noop", "resize"]);
+        var done = await task.WaitAsync(Wait);
+        Assert.Equal(TaskState.Completed, done.State);
+        Assert.Equal("resizer", done.Node);
+        Assert.Equal(["noop", "resize"], (await _cluster.Manager.GetNodeAsync("resizer")).Handlers);
+        Assert.Equal(["noop"], (await _cluster.Manager.GetNodeAsync("plain")).Handlers);
+    }
+
+    [Fact]
+    public async Task Handler_tasks_run_only_where_their_handler_is_also_once_a_Healthy_node_gains_it()
+    {
+        await using var plain = await HealthyNodeAsync("plain");
+        await using var resizer = await HealthyNodeAsync("resizer", handlers: ["noop", "resize"]);
+        var resizes = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _cluster.Manager.SubmitAsync(TaskSpecs.Handler($"r{i}", "resize"))));
+        var done = await Task.WhenAll(resizes.Select(t => t.WaitAsync(Wait)));
+        Assert.All(done, d => Assert.Equal((TaskState.Completed, "resizer"), (d.State, d.Node)));
+
+        // A silo restarted with more handlers may stay Healthy throughout; its heartbeats alone let the task run.
+        var thumbnail = await _cluster.Manager.SubmitAsync(TaskSpecs.Handler("t", "thumbnail"));
+        Assert.Equal("waiting for a Healthy node that serves handler 'thumbnail'", (await thumbnail.GetInfoAsync()).Reason);
+        plain.Observation = plain.Observation with { Handlers = ["noop", "thumbnail"] };
+        var ran = await thumbnail.WaitAsync(Wait);
+        Assert.Equal((TaskState.Completed, "plain"), (ran.State, ran.Node));
     }
 
     [Fact]

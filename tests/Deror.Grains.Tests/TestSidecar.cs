@@ -25,6 +25,8 @@ public sealed class TestSidecar : IAsyncDisposable
             ExoNodeId = "exo-" + node,
             InTopology = true,
             Capacity = new NodeCapacity { CpuCores = cpuCores, MemoryTotalBytes = memoryBytes, MemoryAvailableBytes = memoryBytes, Backends = ["MlxCpu"] },
+            // The handler the tests' handler tasks name; tests of placement by handler advertise others.
+            Handlers = ["noop"],
         };
     }
 

@@ -50,6 +50,9 @@ public sealed class ClusterApiTests : IAsyncLifetime
         var node = await Problems.ReadAsync<NodeInfo>(await _silo.Http.GetAsync("/api/nodes/node-a"));
         Assert.Equal("exo-node-a", node.ExoNodeId);
         Assert.Equal(4, node.Capacity.CpuCores);
+        // The handlers its sidecar advertises, under the API's camelCase name.
+        var raw = JsonDocument.Parse(await _silo.Http.GetStringAsync("/api/nodes/node-a")).RootElement;
+        Assert.Equal(["echo", "noop"], raw.GetProperty("handlers").EnumerateArray().Select(h => h.GetString()));
 
         await Problems.AssertAsync(await _silo.Http.GetAsync("/api/nodes/node-zzz"), HttpStatusCode.NotFound, "node-zzz");
     }

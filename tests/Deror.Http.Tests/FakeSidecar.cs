@@ -67,6 +67,7 @@ public sealed class FakeSidecar : IAsyncDisposable
         ProbeError = ExoDown || _exoStopped ? "connection refused" : null,
         InTopology = !ExoDown && !_exoStopped,
         Capacity = new NodeCapacity { CpuCores = 4, MemoryTotalBytes = 8L << 30, MemoryAvailableBytes = 8L << 30, Backends = ["MlxCpu"] },
+        Handlers = ["echo", "noop"],
     };
 
     private async Task RunAsync(NodeDirective directive)

@@ -5,7 +5,8 @@ namespace Deror.PyHost.Tests;
 
 /// <summary>
 /// <c>@deror.task</c> handlers in a real silo process (Deror:PyHost:Handlers) beside a real exo-sim: results, failures
-/// with their Python traceback in the task's logs, concurrent handlers, cancellation and unknown names.
+/// with their Python traceback in the task's logs, bounded and live output, concurrent handlers, cancellation, the
+/// node's advertised handlers and a task for a handler no node serves.
 /// </summary>
 public sealed class PythonHandlerTests
 {
@@ -45,8 +46,15 @@ public sealed class PythonHandlerTests
 
         @deror.task("spin")
         def spin():
+            print("spinning")
             while True:
                 time.sleep(0.02)
+
+
+        @deror.task("chatty")
+        def chatty():
+            for i in range(1, 20001):
+                print(f"line {i:05}")
         """;
 
     [Fact]
@@ -64,9 +72,12 @@ public sealed class PythonHandlerTests
             info = task.wait(timeout=60)
             print(info.state, info.node, info.result)
             print(task.logs().text, end="")
+            print(ClusterManager().nodes()[0].handlers)
             """, new Dictionary<string, string> { ["DEROR_GATEWAY"] = silo.Gateway, ["DEROR_CLUSTER_ID"] = silo.ClusterId, ["DEROR_TOKEN"] = silo.Token });
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
-        Assert.Equal($"completed {HandlerSilo.Node} {{\"pixels\":6,\"on_main_thread\":false}}\nresizing to 2x3\n", submitted.StandardOutput);
+        Assert.Equal(
+            $"completed {HandlerSilo.Node} {{\"pixels\":6,\"on_main_thread\":false}}\nresizing to 2x3\n['chatty', 'echo', 'explode', 'meet', 'noop', 'resize', 'spin']\n",
+            submitted.StandardOutput);
 
         // The silo's gateway requires its token: token= overrides DEROR_TOKEN, and a wrong one is refused with the reason.
         var refused = await DerorPy.RunScriptAsync("""
@@ -95,17 +106,33 @@ public sealed class PythonHandlerTests
         Assert.All(meetings, m => Assert.Equal(TaskState.Completed, m.State));
         Assert.Equal(["\"ann\"", "\"bob\""], meetings.Select(m => m.Result).Order(StringComparer.Ordinal));
 
+        // 220 KB of output: the task keeps the newest part, within Tasks:MaxLogBytes (64 KiB), and says so.
+        var chatty = await (await manager.SubmitAsync(TaskSpecs.Handler("c", "chatty"))).WaitAsync(TaskTimeout);
+        Assert.Equal(TaskState.Completed, chatty.State);
+        var chattyLogs = await manager.GetTask(chatty.Id).GetLogsAsync();
+        Assert.True(chattyLogs.Truncated);
+        Assert.EndsWith("line 19999\nline 20000\n", chattyLogs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 00001", chattyLogs.Text, StringComparison.Ordinal);
+        Assert.InRange(chattyLogs.Text.Length, 60_000, 64 * 1024);
+
+        // What a handler prints reaches its task while it runs.
         var spinning = await manager.SubmitAsync(TaskSpecs.Handler("s", "spin"));
-        while ((await spinning.GetInfoAsync()).State != TaskState.Running)
+        using (var deadline = new CancellationTokenSource(TaskTimeout))
         {
-            await Task.Delay(50);
+            while ((await spinning.GetInfoAsync()).State != TaskState.Running || (await spinning.GetLogsAsync()).Text != "spinning\n")
+            {
+                await Task.Delay(50, deadline.Token);
+            }
         }
         await spinning.CancelAsync();
         Assert.Equal(TaskState.Cancelled, (await spinning.WaitAsync(TaskTimeout)).State);
 
-        var unknown = await (await manager.SubmitAsync(TaskSpecs.Handler("u", "nope"))).WaitAsync(TaskTimeout);
-        Assert.Equal(TaskState.Failed, unknown.State);
-        Assert.Equal($"No task handler named 'nope' is registered on node '{HandlerSilo.Node}' (it has: echo, explode, meet, noop, resize, spin).", unknown.Error);
+        // No node serves it: the task waits, saying for what, instead of failing on a node without it.
+        var unknown = await manager.SubmitAsync(TaskSpecs.Handler("u", "nope"));
+        var waiting = await unknown.GetInfoAsync();
+        Assert.Equal(TaskState.Pending, waiting.State);
+        Assert.Equal("waiting for a Healthy node that serves handler 'nope'", waiting.Reason);
+        Assert.Equal(TaskState.Cancelled, (await unknown.CancelAsync()).State);
     }
 
     [Fact]

@@ -77,8 +77,8 @@ internal sealed class PythonTaskHost
     }
 
     /// <summary>
-    /// Runs handler <paramref name="name"/> on a new thread; its result as JSON text. What it printed (and on failure
-    /// its traceback) goes to <paramref name="log"/>. Cancelling raises
+    /// Runs handler <paramref name="name"/> on a new thread; its result as JSON text. What it prints (and on failure
+    /// its traceback) goes to <paramref name="log"/> as it is printed. Cancelling raises
     /// KeyboardInterrupt in the handler's thread at its next Python instruction (a blocking C call such as
     /// <c>time.sleep</c> finishes first).
     /// </summary>
@@ -100,6 +100,7 @@ internal sealed class PythonTaskHost
         var call = new RunningCall();
         CancellationTokenRegistration registration = default;
         var gil = Py.PyGILState_Ensure();
+        HandlerLog.Current = log;
         try
         {
             call.ThreadId = Py.PyThread_get_thread_ident();
@@ -121,12 +122,7 @@ internal sealed class PythonTaskHost
             }
             var succeeded = Py.PyObject_IsTrue(Py.PyTuple_GetItem(result, 0)) == 1;
             var value = Py.PyTuple_GetItem(result, 1) is var v && v != Py.None ? Py.ReadString(v) : null;
-            var logs = Py.ReadString(Py.PyTuple_GetItem(result, 2)) ?? "";
             Py.Py_DecRef(result);
-            if (logs.Length > 0)
-            {
-                log(logs);
-            }
             if (succeeded)
             {
                 completion.SetResult(value == "null" ? null : value);
@@ -146,6 +142,7 @@ internal sealed class PythonTaskHost
         }
         finally
         {
+            HandlerLog.Current = null;
             call.Running = false;
             Py.PyGILState_Release(gil);
             // After the GIL is released: disposing waits for a running interrupt, which needs the GIL.

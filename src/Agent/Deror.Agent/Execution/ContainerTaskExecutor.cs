@@ -115,19 +115,15 @@ internal sealed class ContainerTaskExecutor(DockerClient docker, TaskExecutionOp
             }
             var info = await docker.InspectExitedContainerAsync(id, killedByCaller: stopped, CancellationToken.None).ConfigureAwait(false);
             var logs = await docker.GetLogsAsync(id, options.MaxLogBytes, CancellationToken.None).ConfigureAwait(false);
-            var text = LogsText(logs);
             var code = (int)exit.ExitCode;
-            if (stopped)
-            {
-                return new TaskOutcome { Succeeded = false, ExitCode = code, Logs = text, Error = "Stopped." };
-            }
-            if (info.State.OomKilled)
-            {
-                return new TaskOutcome { Succeeded = false, ExitCode = code, Logs = text, Error = "Killed for exceeding its memory limit." };
-            }
-            return code == 0
-                ? new TaskOutcome { Succeeded = true, ExitCode = 0, Logs = text }
-                : new TaskOutcome { Succeeded = false, ExitCode = code, Logs = text, Error = $"Exited with code {code.ToString(CultureInfo.InvariantCulture)}." };
+            var outcome = stopped
+                ? new TaskOutcome { Succeeded = false, ExitCode = code, Error = "Stopped." }
+                : info.State.OomKilled
+                    ? new TaskOutcome { Succeeded = false, ExitCode = code, Error = "Killed for exceeding its memory limit." }
+                    : code == 0
+                        ? new TaskOutcome { Succeeded = true, ExitCode = 0 }
+                        : new TaskOutcome { Succeeded = false, ExitCode = code, Error = $"Exited with code {code.ToString(CultureInfo.InvariantCulture)}." };
+            return outcome with { Logs = LogsText(logs), LogsTruncated = logs.Truncated };
         }
         finally
         {

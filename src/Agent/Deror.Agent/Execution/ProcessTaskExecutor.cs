@@ -66,14 +66,12 @@ internal sealed class ProcessTaskExecutor(TaskExecutionOptions options) : ITaskE
             await pumps.WaitAsync(OutputDrainTimeout, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
             var exitCode = process.ExitCode;
-            var logs = output.GetText();
-            if (stoppedBy is { } signal)
-            {
-                return new TaskOutcome { Succeeded = false, ExitCode = exitCode, Logs = logs, Error = $"Stopped with {SignalName(signal)}." };
-            }
-            return exitCode == 0
-                ? new TaskOutcome { Succeeded = true, ExitCode = 0, Logs = logs }
-                : new TaskOutcome { Succeeded = false, ExitCode = exitCode, Logs = logs, Error = $"Exited with code {exitCode.ToString(CultureInfo.InvariantCulture)}." };
+            var outcome = stoppedBy is { } signal
+                ? new TaskOutcome { Succeeded = false, ExitCode = exitCode, Error = $"Stopped with {SignalName(signal)}." }
+                : exitCode == 0
+                    ? new TaskOutcome { Succeeded = true, ExitCode = 0 }
+                    : new TaskOutcome { Succeeded = false, ExitCode = exitCode, Error = $"Exited with code {exitCode.ToString(CultureInfo.InvariantCulture)}." };
+            return TaskOutcomes.WithLogs(outcome, output);
         }
     }
 

@@ -27,7 +27,7 @@ internal sealed partial class SidecarAgent : ISiloLifecycleParticipant
     private readonly CancellationTokenSource _stopping = new();
     private Task _loops = Task.CompletedTask;
 
-    public SidecarAgent(IOptions<SidecarOptions> options, IGrainFactory grains, ILocalSiloDetails silo, IExoProcess exo, ExoClient exoClient, TaskExecutorSet executors, ILoggerFactory loggers)
+    public SidecarAgent(IOptions<SidecarOptions> options, IGrainFactory grains, ILocalSiloDetails silo, IExoProcess exo, ExoClient exoClient, TaskExecutorSet executors, HandlerTaskExecutor handlers, ILoggerFactory loggers)
     {
         _options = options.Value;
         _exo = exo;
@@ -37,7 +37,7 @@ internal sealed partial class SidecarAgent : ISiloLifecycleParticipant
         _reconciler = new TaskReconciler(grains, executors, retry, _options.NodeName, _options.Tasks, loggers.CreateLogger<TaskReconciler>());
         var drain = new ExoDrain(exoClient, exo, _options.Drain, loggers.CreateLogger<ExoDrain>());
         _controller = new NodeController(node, exo, exoClient, _reconciler, drain, _options, retry, loggers.CreateLogger<NodeController>());
-        _probeLoop = new ProbeLoop(new ExoObserver(exoClient, exo, _options), node, _controller, _reconciler, silo.SiloAddress.ToString(), _options.ProbePeriod, loggers.CreateLogger<ProbeLoop>());
+        _probeLoop = new ProbeLoop(new ExoObserver(exoClient, exo, _options, handlers.Names), node, _controller, _reconciler, silo.SiloAddress.ToString(), _options.ProbePeriod, loggers.CreateLogger<ProbeLoop>());
         _directiveLoop = new DirectiveLoop(node, _controller, retry, _options.DirectiveWait, loggers.CreateLogger<DirectiveLoop>());
     }
 

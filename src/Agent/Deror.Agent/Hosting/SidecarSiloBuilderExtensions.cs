@@ -47,7 +47,9 @@ public static class SidecarSiloBuilderExtensions
                 : new ExternalExo(sp.GetRequiredService<ILogger<ExternalExo>>());
         });
         services.AddSingleton<ITaskExecutor>(sp => new ProcessTaskExecutor(sp.GetRequiredService<IOptions<SidecarOptions>>().Value.Tasks));
-        services.AddSingleton<ITaskExecutor>(sp => new HandlerTaskExecutor(sp.GetServices<TaskHandlerRegistration>(), sp));
+        // Also resolved on its own: the sidecar advertises its handler names with every heartbeat.
+        services.AddSingleton(sp => new HandlerTaskExecutor(sp.GetServices<TaskHandlerRegistration>(), sp.GetRequiredService<IOptions<SidecarOptions>>().Value.Tasks, sp));
+        services.AddSingleton<ITaskExecutor>(sp => sp.GetRequiredService<HandlerTaskExecutor>());
         services.AddSingleton<ITaskExecutor>(sp => new InferenceTaskExecutor(sp.GetRequiredService<ExoClient>()));
         // The client connects only when used: with containers disabled the executor fails their tasks with the reason.
         services.AddSingleton<ITaskExecutor>(sp =>

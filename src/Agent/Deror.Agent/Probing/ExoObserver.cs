@@ -9,9 +9,10 @@ namespace Deror.Agent.Probing;
 
 /// <summary>
 /// One probe of the local Exo, as Exo itself defines health: liveness from <c>GET /node_id</c>; membership,
-/// capacity, ghosts, served models and failed runners from <c>GET /state</c>. Each call has its own timeout.
+/// capacity, ghosts, served models and failed runners from <c>GET /state</c>. Each call has its own timeout. Every
+/// observation also names the task <paramref name="handlers"/> this silo runs, so the scheduler knows where they are.
 /// </summary>
-internal sealed class ExoObserver(ExoClient exo, IExoProcess process, SidecarOptions options)
+internal sealed class ExoObserver(ExoClient exo, IExoProcess process, SidecarOptions options, IReadOnlyList<string> handlers)
 {
     /// <summary>Exo's master drops nodes silent for over 30 s; a lastSeen further behind the newest counts as gone.</summary>
     private static readonly TimeSpan MembershipLag = TimeSpan.FromSeconds(30);
@@ -24,6 +25,7 @@ internal sealed class ExoObserver(ExoClient exo, IExoProcess process, SidecarOpt
             Silo = silo,
             RunningTasks = runningTasks,
             AcceptingTasks = acceptingTasks,
+            Handlers = handlers,
             Capacity = new Grains.NodeCapacity { CpuCores = Environment.ProcessorCount },
         };
         var watch = Stopwatch.StartNew();

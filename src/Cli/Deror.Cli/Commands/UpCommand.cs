@@ -23,8 +23,14 @@ internal static class UpCommand
             HelpName = "path",
         };
         var containerNetwork = new Option<string>("--container-network") { Description = "The network container tasks join (e.g. none); default: the engine's", HelpName = "name" };
+        var pythonHandlers = new Option<string[]>("--python-handlers")
+        {
+            Description = "A Python file whose @deror.task functions every silo runs as handler tasks (repeatable, or comma-separated)",
+            HelpName = "path",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var siloPath = new Option<string>("--silo-path") { Description = "The silo to run (Deror.Silo.dll); default: the one built with this CLI", DefaultValueFactory = _ => BuiltPath("DerorSiloPath", "Deror.Silo.dll") };
-        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, httpPort, exoPort, noExo, dockerSocket, containerNetwork, dataDirectory, fresh, siloPath };
+        var command = new Command("up", "Start a local cluster on this machine (Ctrl-C stops it)") { nodes, gatewayPort, siloPort, httpPort, exoPort, noExo, dockerSocket, containerNetwork, pythonHandlers, dataDirectory, fresh, siloPath };
         return command.WithAction(environment, async (context, cancellationToken) =>
         {
             var options = new LocalClusterOptions
@@ -41,6 +47,7 @@ internal static class UpCommand
                 ExoSimPath = BuiltPath("DerorExoSimPath", "exo-sim.dll"),
                 DockerSocket = NonEmpty(context.GetValue(dockerSocket)) ?? DockerHostSocket(),
                 ContainerNetwork = NonEmpty(context.GetValue(containerNetwork)),
+                PythonHandlers = [.. (context.GetValue(pythonHandlers) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(Path.GetFullPath)],
                 Token = environment.Globals.AccessToken(context.Parse),
             };
             if (options.Validate() is { Count: > 0 } errors)

@@ -120,6 +120,10 @@ internal sealed class LocalCluster : IAsyncDisposable
         {
             yield return $"--Deror:Sidecar:Tasks:ContainerNetwork={network}";
         }
+        for (var i = 0; i < _options.PythonHandlers.Count; i++)
+        {
+            yield return $"--Deror:PyHost:Handlers:{i}={_options.PythonHandlers[i]}";
+        }
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)

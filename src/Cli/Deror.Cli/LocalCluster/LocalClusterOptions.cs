@@ -36,6 +36,9 @@ internal sealed class LocalClusterOptions
     /// <summary>The network container tasks join (e.g. <c>none</c>); null: the engine's default.</summary>
     public string? ContainerNetwork { get; init; }
 
+    /// <summary>Python files (full paths) whose <c>@deror.task</c> handlers every silo runs (<c>Deror:PyHost:Handlers</c>); they need the sidecars.</summary>
+    public IReadOnlyList<string> PythonHandlers { get; init; } = [];
+
     /// <summary>The token every silo requires (HTTP mutations and gateway clients); null: none (the silos stay on loopback).</summary>
     public string? Token { get; init; }
 
@@ -103,6 +106,14 @@ internal sealed class LocalClusterOptions
         if (DockerSocket is not null && !Path.IsPathFullyQualified(DockerSocket))
         {
             errors.Add($"--docker-socket must be an absolute path to the engine's unix socket (was '{DockerSocket}').");
+        }
+        if (PythonHandlers.Count > 0 && !WithExo)
+        {
+            errors.Add("--python-handlers needs the sidecars, which run the handler tasks: drop --no-exo.");
+        }
+        foreach (var missing in PythonHandlers.Where(path => !File.Exists(path)))
+        {
+            errors.Add($"--python-handlers: {missing} does not exist.");
         }
         if (Token is { Length: < MinimumTokenLength })
         {

@@ -66,6 +66,7 @@ internal static class Views
             ("CPU", Text(string.Create(CultureInfo.InvariantCulture, $"{node.ReservedCpuCores:0.##} of {node.Capacity.CpuCores:0.##} cores reserved"))),
             ("Memory", Text($"{ByteSize.Format(node.ReservedMemoryBytes)} of {ByteSize.Format(node.Capacity.MemoryTotalBytes)} reserved, {ByteSize.Format(node.Capacity.MemoryAvailableBytes)} available")),
             ("Backends", Text(node.Capacity.Backends.Count == 0 ? "-" : string.Join(", ", node.Capacity.Backends))),
+            ("Handlers", Text(node.Handlers.Count == 0 ? "-" : string.Join(", ", node.Handlers))),
             ("Tasks", Text(node.Tasks.Count == 0 ? "-" : string.Join(", ", node.Tasks))));
         var history = NewTable("AT", "FROM", "TO", "REASON");
         foreach (var t in node.History)

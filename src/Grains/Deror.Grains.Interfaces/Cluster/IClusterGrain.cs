@@ -17,11 +17,13 @@ public interface IClusterGrain : IGrainWithStringKey
     Task NodeUpdated(NodeInfo node);
 
     /// <summary>
-    /// Picks a node for a task and assigns it there (resource-aware, per the scheduling policy); null when no
-    /// Healthy node has room now — the cluster calls the task back (<see cref="ITaskGrain.Reschedule"/>) when room frees.
+    /// Picks a node for a task and assigns it there (resource-aware, per the scheduling policy; a handler task only
+    /// on a node that serves its handler). When no Healthy node can take it now, the placement says what it waits
+    /// for, and the cluster calls the task back (<see cref="ITaskGrain.Reschedule"/>) when room frees or a node
+    /// gains handlers.
     /// </summary>
     [AlwaysInterleave]
-    Task<string?> Schedule(string taskId, TaskAssignment assignment);
+    Task<TaskPlacement> Schedule(string taskId, TaskAssignment assignment);
 
     [AlwaysInterleave]
     Task<ClusterPolicy> GetPolicy();

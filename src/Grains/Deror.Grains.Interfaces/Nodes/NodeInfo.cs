@@ -25,6 +25,9 @@ public sealed record NodeInfo
 
     public NodeCapacity Capacity { get; init; } = new();
 
+    /// <summary>Names of the task handlers the node's silo runs, from its latest heartbeat: a handler task is placed only on a node that has its handler.</summary>
+    public IReadOnlyList<string> Handlers { get; init; } = [];
+
     /// <summary>Ids of the tasks assigned to this node.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = [];
 

@@ -52,6 +52,9 @@ public sealed record NodeObservation
 
     public NodeCapacity Capacity { get; init; } = new();
 
+    /// <summary>Names of the code-defined task handlers the sidecar's silo runs, sorted: handler tasks are placed only where theirs is.</summary>
+    public IReadOnlyList<string> Handlers { get; init; } = [];
+
     /// <summary>Ids of the tasks the sidecar is executing right now.</summary>
     public IReadOnlyList<string> RunningTasks { get; init; } = [];
 

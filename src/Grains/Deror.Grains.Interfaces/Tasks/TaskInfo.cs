@@ -15,8 +15,11 @@ public sealed record TaskOutcome
 
     public string? Error { get; init; }
 
-    /// <summary>Captured output (stdout and stderr), already bounded by the executor.</summary>
+    /// <summary>Captured output (stdout and stderr), already bounded by the executor (the newest part is kept).</summary>
     public string Logs { get; init; } = "";
+
+    /// <summary>The executor dropped older output to stay within its bound (<c>Tasks:MaxLogBytes</c>).</summary>
+    public bool LogsTruncated { get; init; }
 
     /// <summary>The attempt ran into its timeout.</summary>
     public bool TimedOut { get; init; }

@@ -73,15 +73,17 @@ public sealed partial class ClusterGrain(
             await state.WriteStateAsync();
         }
         var roomFreed = previous is null || previous.Status != node.Status || node.Tasks.Count < previous.Tasks.Count;
-        if (roomFreed && NodeLifecycle.TakesTasks(node.Status))
+        // A silo restarted with more handlers may stay Healthy throughout: the tasks waiting for them must hear of it.
+        var handlersAdded = previous is not null && node.Handlers.Except(previous.Handlers, StringComparer.Ordinal).Any();
+        if ((roomFreed || handlersAdded) && NodeLifecycle.TakesTasks(node.Status))
         {
-            WakeWaitingTasks($"room on {node.Name}");
+            WakeWaitingTasks(roomFreed ? $"room on {node.Name}" : $"new handlers on {node.Name}");
         }
         await ReportHealthChangeAsync();
     }
 
     // Interleaves with everything: the reservation below happens before the first await, so concurrent calls see it.
-    public async Task<string?> Schedule(string taskId, TaskAssignment assignment)
+    public async Task<TaskPlacement> Schedule(string taskId, TaskAssignment assignment)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         foreach (var name in NodeSelector.Candidates(_nodes.Values, assignment.Spec, S.Policy.Scheduling))
@@ -92,7 +94,7 @@ public sealed partial class ClusterGrain(
             {
                 await GrainFactory.GetGrain<INodeGrain>(name).Assign(assignment);
                 _waiting.Remove(taskId);
-                return name;
+                return new TaskPlacement(name, null);
             }
             catch (InvalidStateException e)
             {
@@ -109,7 +111,7 @@ public sealed partial class ClusterGrain(
             }
         }
         _waiting.Add(taskId);
-        return null;
+        return new TaskPlacement(null, NodeSelector.WaitingFor(_nodes.Values, assignment.Spec));
     }
 
     public Task<ClusterPolicy> GetPolicy() => Task.FromResult(S.Policy);

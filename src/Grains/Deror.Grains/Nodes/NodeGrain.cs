@@ -291,6 +291,7 @@ public sealed partial class NodeGrain(
             LastHeartbeat = _lastHeartbeat,
             LastObservation = _lastObservation,
             Capacity = _lastObservation?.Capacity ?? new NodeCapacity(),
+            Handlers = _lastObservation?.Handlers ?? [],
             Tasks = [.. S.Tasks.Keys],
             ReservedCpuCores = tasks.Sum(t => t.Spec.Resources.CpuCores),
             ReservedMemoryBytes = tasks.Sum(t => t.Spec.Resources.MemoryBytes),

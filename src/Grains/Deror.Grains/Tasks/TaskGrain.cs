@@ -194,7 +194,7 @@ public sealed partial class TaskGrain(
             S.Result = outcome.Result;
         }
         S.Logs = "";
-        S.LogsTruncated = false;
+        S.LogsTruncated = outcome.LogsTruncated;
         AppendLogs(outcome.Logs);
         await CancelJobsAsync();
         if (outcome.Succeeded)
@@ -276,20 +276,20 @@ public sealed partial class TaskGrain(
     {
         var startsAt = spec.RunAt > now ? spec.RunAt : null;
         var assignment = new TaskAssignment(Id, 1, spec, startsAt);
-        var node = await Cluster.Schedule(Id, assignment);
+        var placement = await Cluster.Schedule(Id, assignment);
         Accept(spec, content, now);
         S.NextRunAt = startsAt;
         Record(TaskState.Pending, TaskState.Pending, startsAt is null ? "accepted" : $"accepted; starts at {startsAt:u}");
         try
         {
-            await ScheduledOrWaitingAsync(assignment, node);
+            await ScheduledOrWaitingAsync(assignment, placement);
             await state.WriteStateAsync();
         }
         catch
         {
             state.State = new TaskGrainState();
             _unsaved.Clear();
-            await ReleaseAsync(node);
+            await ReleaseAsync(placement.Node);
             DeactivateOnIdle();
             throw;
         }
@@ -298,33 +298,33 @@ public sealed partial class TaskGrain(
     }
 
     /// <summary>
-    /// Asks the cluster for a node; stays Pending (with a backstop job) when none has room. A start that is not due
-    /// yet (staged) goes to the node with its time.
+    /// Asks the cluster for a node; stays Pending (with a backstop job) when none can take it now. A start that is not
+    /// due yet (staged) goes to the node with its time.
     /// </summary>
     private async Task TryScheduleAsync()
     {
         var startsAt = S.NextRunAt > clock.GetUtcNow() ? S.NextRunAt : null;
         var assignment = new TaskAssignment(Id, S.Attempt + 1, S.Spec, startsAt);
-        var node = await Cluster.Schedule(Id, assignment);
+        var placement = await Cluster.Schedule(Id, assignment);
         if (!S.State.IsTerminal() && S.State == TaskState.Pending)
         {
-            await ScheduledOrWaitingAsync(assignment, node);
+            await ScheduledOrWaitingAsync(assignment, placement);
             await SaveAsync();
         }
     }
 
-    private async Task ScheduledOrWaitingAsync(TaskAssignment assignment, string? node)
+    private async Task ScheduledOrWaitingAsync(TaskAssignment assignment, TaskPlacement placement)
     {
-        if (node is null)
+        if (placement.Node is not { } node)
         {
             await AddJobAsync(StartJob, clock.GetUtcNow() + NoNodeRetry);
-            S.Reason = "waiting for a Healthy node with room";
+            S.Reason = $"waiting for {placement.WaitingFor}";
             return;
         }
         S.Attempt = assignment.Attempt;
         S.Node = node;
         S.ScheduledAt = clock.GetUtcNow();
-        Transition(TaskState.Scheduled, $"assigned to {node}");
+        Transition(TaskState.Scheduled, assignment.NotBefore is { } startsAt ? $"assigned to {node}; starts at {startsAt:u}" : $"assigned to {node}");
     }
 
     private void Accept(TaskSpec spec, string content, DateTimeOffset now)

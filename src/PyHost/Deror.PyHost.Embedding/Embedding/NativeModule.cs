@@ -41,6 +41,7 @@ internal static unsafe class NativeModule
             ("cancel", (nint)(delegate* unmanaged<nint, nint, nint>)&Cancel, Py.MethO, "cancel(handle): cancels a call started with call_async."),
             ("interfaces", (nint)(delegate* unmanaged<nint, nint, nint>)&Interfaces, Py.MethNoArgs, "interfaces() -> list[str]"),
             ("rebind_console", (nint)(delegate* unmanaged<nint, nint, nint>)&RebindConsole, Py.MethNoArgs, "rebind_console(): .NET console output to the current fds 1 and 2."),
+            ("task_log", (nint)(delegate* unmanaged<nint, nint, nint>)&TaskLog, Py.MethO, "task_log(text): appends to the log of the handler task running on this thread."),
         ];
         // Allocated once and never freed: the interpreter keeps pointers into both tables for its lifetime.
         var table = (byte*)NativeMemory.AllocZeroed((nuint)((methods.Length + 1) * MethodDefSize));
@@ -187,6 +188,18 @@ internal static unsafe class NativeModule
     private static nint RebindConsole(nint self, nint unused) => Guard(() =>
     {
         Services.Console.Rebind();
+        return Py.NewNone();
+    });
+
+    [UnmanagedCallersOnly]
+    private static nint TaskLog(nint self, nint text) => Guard(() =>
+    {
+        if (Py.ReadString(text) is not { } value)
+        {
+            return 0;
+        }
+        var log = HandlerLog.Current ?? throw new InvalidOperationException("No handler task runs on this thread.");
+        log(value);
         return Py.NewNone();
     });
 

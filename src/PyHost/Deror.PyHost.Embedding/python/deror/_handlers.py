@@ -1,7 +1,8 @@
 """The silo's side of ``@deror.task`` handlers: loads the handler files and runs one handler per call.
 
 The host calls :func:`run` on a thread of its own for each task, so several handlers run at once and share the
-GIL as Python threads do. What a handler prints is captured per thread into its task's logs.
+GIL as Python threads do. What a handler's thread prints goes to its task's log as it is printed (``_deror.task_log``),
+where the silo keeps the newest part: nothing accumulates in Python.
 """
 
 import asyncio
@@ -12,6 +13,8 @@ import os
 import sys
 import threading
 import traceback
+
+import _deror
 
 from . import _json, tasks
 
@@ -32,13 +35,13 @@ class _ThreadOutput(io.TextIOBase):
         return True
 
     def write(self, text):
-        buffer = getattr(_captured, "buffer", None)
-        if buffer is None:
+        if not getattr(_captured, "active", False):
             return self._stream.write(text)
-        return buffer.write(text)
+        _deror.task_log(text)
+        return len(text)
 
     def flush(self):
-        if getattr(_captured, "buffer", None) is None:
+        if not getattr(_captured, "active", False):
             self._stream.flush()
 
 
@@ -73,9 +76,8 @@ def _import(path):
 
 
 def run(name, arguments):
-    """Runs handler ``name`` with JSON ``arguments`` (or None): ``(True, result_json, logs)`` or ``(False, error, logs)``."""
-    buffer = io.StringIO()
-    _captured.buffer = buffer
+    """Runs handler ``name`` with JSON ``arguments`` (or None): ``(True, result_json)`` or ``(False, error)``."""
+    _captured.active = True
     try:
         handler = tasks._handlers[name]
         value = json.loads(arguments) if arguments is not None else None
@@ -89,9 +91,9 @@ def run(name, arguments):
             result = handler(value)
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
-        return True, _json.dumps_value(result), buffer.getvalue()
+        return True, _json.dumps_value(result)
     except BaseException as error:  # KeyboardInterrupt too: the host interrupts a cancelled handler with it
-        traceback.print_exc(file=buffer)
-        return False, "".join(traceback.format_exception_only(type(error), error)).strip(), buffer.getvalue()
+        _deror.task_log(traceback.format_exc())
+        return False, "".join(traceback.format_exception_only(type(error), error)).strip()
     finally:
-        _captured.buffer = None
+        _captured.active = False
