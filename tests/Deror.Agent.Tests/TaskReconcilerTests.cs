@@ -182,6 +182,40 @@ public sealed class TaskReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_staged_assignment_is_held_until_its_time_then_started()
+    {
+        var task = _grains.Task("t-1");
+        var notBefore = DateTimeOffset.UtcNow.AddMilliseconds(600);
+        _reconciler.Reconcile([Process("t-1", 1, "true") with { NotBefore = notBefore }], acceptNew: true);
+        Assert.Equal(["t-1"], _reconciler.RunningTasks);
+
+        var outcome = await task.FirstFinish.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(outcome.Succeeded);
+        Assert.True(outcome.StartedAt >= notBefore, $"started at {outcome.StartedAt:O}, not before {notBefore:O}");
+    }
+
+    [Fact]
+    public async Task A_staged_assignment_is_let_go_unstarted_when_it_is_removed_or_the_node_stops_taking_work()
+    {
+        var later = DateTimeOffset.UtcNow.AddSeconds(30);
+        _reconciler.Reconcile([Process("t-1", 1, "true") with { NotBefore = later }, Handler("t-2", 1) with { NotBefore = later }], acceptNew: true);
+        Assert.Equal(["t-1", "t-2"], _reconciler.RunningTasks.Order());
+
+        _reconciler.Reconcile([Handler("t-2", 1) with { NotBefore = later }], acceptNew: true);
+        await TestEnvironment.WaitUntil(() => _reconciler.RunningTasks.SequenceEqual(["t-2"]), "the removed assignment to be let go");
+        // A drain: work not started yet is let go so the node can hand it back; nothing ran, nothing is reported.
+        _reconciler.Reconcile([Handler("t-2", 1) with { NotBefore = later }], acceptNew: false);
+        await _reconciler.WhenIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, _handlerRuns);
+        Assert.All(new[] { "t-1", "t-2" }, id =>
+        {
+            Assert.Empty(_grains.Task(id).Started);
+            Assert.Empty(_grains.Task(id).Finished);
+        });
+    }
+
+    [Fact]
     public async Task A_kind_without_executor_fails_clearly()
     {
         var task = _grains.Task("t-1");

@@ -115,7 +115,7 @@ public sealed class TestSidecar : IAsyncDisposable
             _ = Task.Run(async () =>
             {
                 // A staged assignment is held until its time, as the real sidecar holds it.
-                if (assignment.NotBefore - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
+                while (assignment.NotBefore - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
                 {
                     await Task.Delay(wait);
                 }

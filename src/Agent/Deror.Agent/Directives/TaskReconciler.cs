@@ -163,7 +163,8 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
             }
             else if (startNew)
             {
-                if (assignment.NotBefore - TimeProvider.System.GetUtcNow() is { Ticks: > 0 } wait)
+                // Timers can wake a little early by the wall clock: what is left is waited out too.
+                while (!execution.Stop.IsCancellationRequested && assignment.NotBefore - TimeProvider.System.GetUtcNow() is { Ticks: > 0 } wait)
                 {
                     await Task.Delay(wait, TimeProvider.System, execution.Stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
