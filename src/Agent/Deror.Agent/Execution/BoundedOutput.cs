@@ -5,11 +5,16 @@ namespace Deror.Agent.Execution;
 /// <summary>
 /// Keeps the last <c>capacity</c> bytes of a task's output (stdout and stderr interleaved as they arrive), so a
 /// chatty task cannot fill the silo's memory; older bytes are dropped and <see cref="Truncated"/> says so.
+/// The buffer grows with the output up to <c>capacity</c>: most tasks print little, and a burst of thousands of
+/// them must not allocate the whole capacity each.
 /// </summary>
 public sealed class BoundedOutput(int capacity)
 {
-    private readonly byte[] _buffer = new byte[capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity))];
+    private const int InitialSize = 256;
+
+    private readonly int _capacity = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity));
     private readonly Lock _lock = new();
+    private byte[] _buffer = [];
     private long _total;
 
     /// <summary>Also receives everything appended, as it arrives (live output of a running task).</summary>
@@ -27,19 +32,21 @@ public sealed class BoundedOutput(int capacity)
         }
     }
 
-    public bool Truncated => TotalBytes > _buffer.Length;
+    public bool Truncated => TotalBytes > _capacity;
 
     public void Append(ReadOnlySpan<byte> data)
     {
         lock (_lock)
         {
-            if (data.Length > _buffer.Length)
+            if (data.Length > _capacity)
             {
-                _total += data.Length - _buffer.Length;
-                data = data[^_buffer.Length..];
+                _total += data.Length - _capacity;
+                data = data[^_capacity..];
             }
-            var at = (int)(_total % _buffer.Length);
-            var first = Math.Min(data.Length, _buffer.Length - at);
+            Grow(Math.Min(_total + data.Length, _capacity));
+            // Below capacity nothing has wrapped yet, so this writes at the end of what is kept.
+            var at = (int)(_total % _capacity);
+            var first = Math.Min(data.Length, _capacity - at);
             data[..first].CopyTo(_buffer.AsSpan(at));
             data[first..].CopyTo(_buffer);
             _total += data.Length;
@@ -53,16 +60,28 @@ public sealed class BoundedOutput(int capacity)
     {
         lock (_lock)
         {
-            if (_total <= _buffer.Length)
+            if (_total <= _capacity)
             {
                 return Encoding.UTF8.GetString(_buffer, 0, (int)_total);
             }
-            var at = (int)(_total % _buffer.Length);
-            var ordered = new byte[_buffer.Length];
+            var at = (int)(_total % _capacity);
+            var ordered = new byte[_capacity];
             _buffer.AsSpan(at).CopyTo(ordered);
-            _buffer.AsSpan(0, at).CopyTo(ordered.AsSpan(_buffer.Length - at));
-            return $"[output truncated: {_total - _buffer.Length} earlier bytes dropped]\n" + Encoding.UTF8.GetString(ordered);
+            _buffer.AsSpan(0, at).CopyTo(ordered.AsSpan(_capacity - at));
+            return $"[output truncated: {_total - _capacity} earlier bytes dropped]\n" + Encoding.UTF8.GetString(ordered);
         }
+    }
+
+    /// <summary>Makes room for <paramref name="size"/> bytes (at most the capacity), doubling, keeping what is written.</summary>
+    private void Grow(long size)
+    {
+        if (size <= _buffer.Length)
+        {
+            return;
+        }
+        var grown = new byte[(int)Math.Min(_capacity, Math.Max(size, Math.Max(InitialSize, 2L * _buffer.Length)))];
+        _buffer.AsSpan(0, (int)Math.Min(_total, _buffer.Length)).CopyTo(grown);
+        _buffer = grown;
     }
 
     /// <summary>Copies <paramref name="stream"/> into this buffer until it ends.</summary>
