@@ -59,7 +59,7 @@ if (suite is "container")
 }
 if (suite is "tasks")
 {
-    await new TaskSuite(settings).RunAsync(table);
+    await new TaskSuite(settings, Path.Combine(artifacts, "silo-logs", "tasks")).RunAsync(table);
 }
 
 var title = $"Deror benchmarks ({suite}{(quick ? ", quick" : "")}) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores";

@@ -13,11 +13,13 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private readonly string _logDirectory;
 
-    private LocalClusterProcess(Process process, string directory, int gatewayPort, int httpPort, int nodes)
+    private LocalClusterProcess(Process process, string directory, string logDirectory, int gatewayPort, int httpPort, int nodes)
     {
         _process = process;
         _directory = directory;
+        _logDirectory = logDirectory;
         Gateways = [.. Enumerable.Range(0, nodes).Select(i => $"127.0.0.1:{gatewayPort + i}")];
         MetricsUrls = [.. Enumerable.Range(0, nodes).Select(i => new Uri($"http://127.0.0.1:{httpPort + i}/metrics"))];
     }
@@ -26,7 +28,7 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
 
     public IReadOnlyList<Uri> MetricsUrls { get; }
 
-    public static async Task<LocalClusterProcess> StartAsync(int nodes, int basePort)
+    public static async Task<LocalClusterProcess> StartAsync(int nodes, int basePort, string logDirectory)
     {
         var directory = Directory.CreateTempSubdirectory("deror-bench-up-").FullName;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -37,7 +39,7 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start)!;
-        var cluster = new LocalClusterProcess(process, directory, basePort, basePort + 200, nodes);
+        var cluster = new LocalClusterProcess(process, directory, logDirectory, basePort, basePort + 200, nodes);
         var ready = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) =>
         {
@@ -113,6 +115,12 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
         }
         await _process.WaitForExitAsync();
         _process.Dispose();
+        // The silos' and Exo nodes' logs outlive the run, as the other process suites' do.
+        Directory.CreateDirectory(_logDirectory);
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(_directory, "logs")))
+        {
+            File.Copy(log, Path.Combine(_logDirectory, Path.GetFileName(log)), overwrite: true);
+        }
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -12,7 +12,7 @@ namespace Deror.Benchmarks.Tasks;
 /// (<c>IHelloGrain.SayHello</c>) — at the same number in flight, with the store writes and events per task read from
 /// the silos' <c>/metrics</c>; and the lateness of deferred starts for a batch of tasks all due in the same second.
 /// </summary>
-public sealed class TaskSuite(RunSettings settings)
+public sealed class TaskSuite(RunSettings settings, string logDirectory)
 {
     private const int InFlight = 200;
     private const double ThroughputTarget = 1_000;
@@ -23,7 +23,7 @@ public sealed class TaskSuite(RunSettings settings)
 
     public async Task RunAsync(SummaryTable table)
     {
-        await using var cluster = await LocalClusterProcess.StartAsync(nodes: 3, basePort: 41000);
+        await using var cluster = await LocalClusterProcess.StartAsync(nodes: 3, basePort: 41000, logDirectory);
         var settingsForClient = new DerorClientSettings { ClusterId = "local" };
         foreach (var gateway in cluster.Gateways)
         {

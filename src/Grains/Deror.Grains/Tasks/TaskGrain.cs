@@ -45,7 +45,10 @@ public sealed partial class TaskGrain(
 
     // Transitions recorded since the last write; appended to the event log once the state holding them is stored.
     private readonly List<TaskTransitionEvent> _unsaved = [];
-    private TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Completed once the task's end is stored and in the event log: WaitForEnd interleaves with the turn that ends
+    // the task, and must not answer with an end that is only in memory yet.
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -54,6 +57,15 @@ public sealed partial class TaskGrain(
     private IClusterGrain Cluster => GrainFactory.GetGrain<IClusterGrain>(log.ClusterId);
 
     private TimeSpan StageAhead => options.Value.StageAhead;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Submitted && S.State.IsTerminal())
+        {
+            _ended.TrySetResult();
+        }
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task<TaskInfo> Submit(TaskSpec spec)
     {
@@ -96,7 +108,7 @@ public sealed partial class TaskGrain(
     public async Task<TaskInfo> WaitForEnd(TimeSpan maxWait)
     {
         EnsureSubmitted();
-        if (!S.State.IsTerminal())
+        if (!_ended.Task.IsCompleted)
         {
             var wait = maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait > MaxEndWait ? MaxEndWait : maxWait;
             await Task.WhenAny(_ended.Task, Task.Delay(wait, clock));
