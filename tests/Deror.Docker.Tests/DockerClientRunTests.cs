@@ -61,8 +61,10 @@ public sealed class DockerClientRunTests(DockerEngineFixture fixture)
     [Fact]
     public async Task A_container_over_its_memory_limit_is_reported_oom_killed()
     {
-        // dd allocates its block size at once: 64 MiB against a 16 MiB limit without swap.
-        var spec = DockerEngineFixture.Busybox("dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1") with { MemoryBytes = 16 * 1024 * 1024 };
+        // dd allocates its block size at once: 64 MiB against a 16 MiB limit without swap. It starts a second after the
+        // container: on cgroup v1, containerd watches a task for OOM kills only once it runs, and a kill in its first
+        // instant was seen by the kernel but never reported by the engine.
+        var spec = DockerEngineFixture.Busybox("sh", "-c", "sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1") with { MemoryBytes = 16 * 1024 * 1024 };
 
         var result = await _docker.RunToCompletionAsync(spec);
 

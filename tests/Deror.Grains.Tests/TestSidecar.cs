@@ -13,6 +13,7 @@ public sealed class TestSidecar : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<(string, int)> _started = [];
     private Task? _loop;
+    private int _executions;
 
     public TestSidecar(IGrainFactory grains, string node, double cpuCores, long memoryBytes)
     {
@@ -39,6 +40,9 @@ public sealed class TestSidecar : IAsyncDisposable
 
     /// <summary>What executing a task does; by default it completes at once with "done".</summary>
     public Func<TaskAssignment, Task<TaskOutcome?>> Execute { get; set; } = _ => Task.FromResult<TaskOutcome?>(new TaskOutcome { Succeeded = true, Result = "\"done\"", ExitCode = 0 });
+
+    /// <summary>How many attempts this sidecar has executed.</summary>
+    public int Executions => Volatile.Read(ref _executions);
 
     /// <summary>
     /// Report each start before executing (the default), or, as the real agent does for a short attempt, send the
@@ -124,6 +128,7 @@ public sealed class TestSidecar : IAsyncDisposable
                 {
                     await task.ReportStarted(Node, assignment.Attempt);
                 }
+                Interlocked.Increment(ref _executions);
                 var outcome = await Execute(assignment);
                 if (outcome is not null)
                 {

@@ -10,7 +10,8 @@ namespace Deror.Benchmarks.Tasks;
 /// SQLite store): throughput of code-defined no-op tasks (submit → schedule → run on a node's sidecar → complete),
 /// against the simplest durable unit of work through the same cluster — a grain call that persists its state once
 /// (<c>IHelloGrain.SayHello</c>) — at the same number in flight, with the store writes and events per task read from
-/// the silos' <c>/metrics</c>; and the lateness of deferred starts for a batch of tasks all due in the same second.
+/// the silos' <c>/metrics</c>; and the lateness of deferred starts: how late each of a batch of tasks all due at one
+/// instant started on its node.
 /// </summary>
 public sealed class TaskSuite(RunSettings settings, string logDirectory)
 {
