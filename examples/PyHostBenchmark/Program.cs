@@ -29,7 +29,9 @@ await using var cluster = await InProcessTestCluster.StartAsync(o =>
 });
 var gateway = cluster.Primary.GatewayEndpoint.ToString();
 
-var dotnetLine = await RunAsync(Environment.ProcessPath!, [typeof(Program).Assembly.Location, "--dotnet-client", gateway, ClusterId, calls.ToString(CultureInfo.InvariantCulture)], "dotnet ");
+// The baseline process starts the way this one did: `dotnet PyHostBenchmark.dll`, or its apphost (what `dotnet run` runs).
+string[] self = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(Program).Assembly.Location] : [];
+var dotnetLine = await RunAsync(Environment.ProcessPath!, [.. self, "--dotnet-client", gateway, ClusterId, calls.ToString(CultureInfo.InvariantCulture)], "dotnet ");
 var pythonLine = await RunAsync(derorPy, [Path.Combine(root, "examples", "pyhost_latency.py"), calls.ToString(CultureInfo.InvariantCulture)], "python ");
 if (dotnetLine is null || pythonLine is null)
 {
