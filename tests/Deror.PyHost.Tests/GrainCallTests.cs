@@ -18,6 +18,7 @@ public sealed class GrainCallTests(HelloCluster cluster) : IClassFixture<HelloCl
             print(first["count"], second["count"], greeter.get_greeting_count(), greeter.call("GetGreetingCount"))
             print(deror.grain("Deror.Grains.IHelloGrain", "calls").get_greeting_count(timeout=5))
             print(deror.interfaces())
+            print(type(greeter.get_greeting_count()).__name__, greeter.say_hello is greeter.say_hello)
             """, cluster.Environment);
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -27,6 +28,7 @@ public sealed class GrainCallTests(HelloCluster cluster) : IClassFixture<HelloCl
         Assert.Equal("1 2 2 2", lines[2]);
         Assert.Equal("2", lines[3]);
         Assert.Contains("'Deror.Grains.IHelloGrain'", lines[4], StringComparison.Ordinal);
+        Assert.Equal("int True", lines[5]); // an integer result without JSON; the bound method kept on the grain
         Assert.Equal(2, await cluster.Cluster.Client.GetGrain<Deror.Grains.IHelloGrain>("calls").GetGreetingCount());
     }
 

@@ -11,10 +11,13 @@ internal readonly struct PendingInvocation(Task task, MethodBinding binding, obj
 {
     public Task Task { get; } = task;
 
+    /// <summary>The result (<c>null</c> for none); call once <see cref="Task"/> has completed successfully.</summary>
+    public object? Result() => binding.ReadResult is { } read ? read(Task) : immediate;
+
     /// <summary>The result as JSON (<c>null</c> for none); call once <see cref="Task"/> has completed successfully.</summary>
     public string ResultJson()
     {
-        var value = binding.ReadResult is { } read ? read(Task) : immediate;
+        var value = Result();
         return value is null ? "null" : JsonSerializer.Serialize(value, binding.ResultType == typeof(object) || binding.ResultType is null ? value.GetType() : binding.ResultType, PythonJson.Options);
     }
 

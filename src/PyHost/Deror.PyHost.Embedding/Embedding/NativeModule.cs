@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Deror.Client;
+using Deror.PyHost.Cluster;
 using Deror.PyHost.Interop;
 
 namespace Deror.PyHost.Embedding;
@@ -34,7 +35,7 @@ internal static unsafe class NativeModule
             ("set_errors", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&SetErrors, Py.MethFastCall, "set_errors(base, not_found, invalid_state, timeout, connection, invalid_argument)"),
             ("connect", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Connect, Py.MethFastCall, "connect(gateways, cluster_id, connect_timeout, token)"),
             ("disconnect", (nint)(delegate* unmanaged<nint, nint, nint>)&Disconnect, Py.MethNoArgs, "disconnect()"),
-            ("call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Call, Py.MethFastCall, "call(interface, key, method, args_json, timeout) -> str"),
+            ("call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Call, Py.MethFastCall, "call(interface, key, method, args_json, timeout) -> int | bool | None | str (JSON)"),
             ("call_async", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&CallAsync, Py.MethFastCall, "call_async(interface, key, method, args_json, timeout, callback) -> int"),
             ("manager_call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&ManagerCall, Py.MethFastCall, "manager_call(cluster_id, task_id, method, args_json, timeout) -> str"),
             ("manager_call_async", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&ManagerCallAsync, Py.MethFastCall, "manager_call_async(cluster_id, task_id, method, args_json, timeout, callback) -> int"),
@@ -130,7 +131,7 @@ internal static unsafe class NativeModule
             // connection's reader wakes this thread directly (no continuation hop in between).
             using var cancellation = new CancellationTokenSource();
             var pending = Services.Grains.Begin(client, call.Interface!, call.Key, call.Method, call.ArgumentsJson, cancellation.Token);
-            return Finish(pending.Task, cancellation, () => pending.ResultJson());
+            return Finish(pending.Task, cancellation, () => ResultToPython(pending));
         }
         return Block(ct => call.RunAsync(Services, ct));
     });
@@ -208,11 +209,23 @@ internal static unsafe class NativeModule
     {
         using var cancellation = new CancellationTokenSource();
         var task = start(cancellation.Token);
-        return Finish(task, cancellation, () => task.Result);
+        return Finish(task, cancellation, () => task.Result is { } text ? Py.NewString(text) : Py.NewNone());
     }
 
-    /// <summary>Waits for <paramref name="task"/> with the GIL released; then its <paramref name="result"/> (or None), or the Python error.</summary>
-    private static nint Finish(Task task, CancellationTokenSource cancellation, Func<string?> result)
+    /// <summary>
+    /// A grain call's result: integers, booleans and None as the Python objects themselves (what json.loads would
+    /// make of their JSON, without encoding and parsing it), anything else as JSON text for the deror package.
+    /// </summary>
+    private static nint ResultToPython(PendingInvocation pending) => pending.Result() switch
+    {
+        null => Py.NewNone(),
+        bool flag => Py.PyBool_FromLong(flag ? 1 : 0),
+        (int or long or short or byte or sbyte or ushort or uint) and var integer => Py.PyLong_FromLongLong(Convert.ToInt64(integer, CultureInfo.InvariantCulture)),
+        _ => Py.NewString(pending.ResultJson()),
+    };
+
+    /// <summary>Waits for <paramref name="task"/> with the GIL released; then its <paramref name="result"/> as a new Python reference, or the Python error.</summary>
+    private static nint Finish(Task task, CancellationTokenSource cancellation, Func<nint> result)
     {
         if (!GilFreeWait.Wait(task, cancellation))
         {
@@ -222,7 +235,7 @@ internal static unsafe class NativeModule
         }
         if (task.IsCompletedSuccessfully)
         {
-            return result() is { } text ? Py.NewString(text) : Py.NewNone();
+            return result();
         }
         return PythonErrors.Raise(task.Exception ?? (Exception)new OperationCanceledException("The call was cancelled."));
     }

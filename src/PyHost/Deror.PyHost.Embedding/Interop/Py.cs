@@ -50,6 +50,7 @@ internal static unsafe partial class Py
     [LibraryImport(Library)] public static partial nint PyLong_FromLongLong(long value);
     [LibraryImport(Library)] public static partial long PyLong_AsLongLong(nint o);
     [LibraryImport(Library)] public static partial nint PyFloat_FromDouble(double value);
+    [LibraryImport(Library)] public static partial nint PyBool_FromLong(nint value);
     [LibraryImport(Library)] public static partial double PyFloat_AsDouble(nint o);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] public static partial int PySys_SetObject(string name, nint value);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] public static partial nint PyRun_String(string code, int start, nint globals, nint locals);

@@ -8,7 +8,9 @@ from . import _json
 
 
 def call(interface, key, method, args, kwargs, timeout):
-    return _json.loads(_deror.call(interface, key, method, _json.dumps_arguments(args, kwargs), timeout))
+    result = _deror.call(interface, key, method, _json.dumps_arguments(args, kwargs), timeout)
+    # Integer, boolean and None results come back as themselves; anything else as JSON text.
+    return _json.loads(result) if result.__class__ is str else result
 
 
 async def call_async(interface, key, method, args, kwargs, timeout):

@@ -13,7 +13,9 @@ class Grain:
     """A grain reference. Methods are called by their .NET name or its snake_case form; arguments and results
     travel as JSON (results come back as dicts and lists with snake_case keys)."""
 
-    __slots__ = ("interface", "key")
+    # __dict__ holds the bound methods: after the first call, ``grain.say_hello`` is a plain instance lookup,
+    # with no __getattr__ frame and no new GrainMethod per call.
+    __slots__ = ("interface", "key", "__dict__")
 
     def __init__(self, interface, key):
         if not isinstance(interface, str) or not interface:
@@ -32,7 +34,8 @@ class Grain:
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        return GrainMethod(self, name)
+        method = self.__dict__[name] = GrainMethod(self, name)
+        return method
 
     def __eq__(self, other):
         return isinstance(other, Grain) and (self.interface, self.key) == (other.interface, other.key)
@@ -54,7 +57,8 @@ class GrainMethod:
         self.name = name
 
     def __call__(self, *args, timeout=None, **kwargs):
-        return self.grain.call(self.name, *args, timeout=timeout, **kwargs)
+        # Straight to the native call (what Grain.call does), one Python frame less per call.
+        return _native.call(self.grain.interface, self.grain.key, self.name, args, kwargs, timeout)
 
     async def call_async(self, *args, timeout=None, **kwargs):
         return await self.grain.call_async(self.name, *args, timeout=timeout, **kwargs)
