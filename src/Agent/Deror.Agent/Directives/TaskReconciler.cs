@@ -12,8 +12,6 @@ namespace Deror.Agent.Directives;
 /// <remarks>
 /// A staged assignment (<see cref="TaskAssignment.NotBefore"/>) is held until its time and then started; while the node
 /// takes no new work (drain, maintenance) held ones are let go, so the node hands them back to be placed elsewhere.
-/// </remarks>
-/// <remarks>
 /// An attempt that ends within <see cref="TaskExecutionOptions.StartReportDelay"/> reports start and end in one call;
 /// a longer one reports its start then, and from then on sends its output live (<see cref="LiveOutputReporter"/>).
 /// </remarks>
