@@ -12,8 +12,6 @@ namespace Deror.Grains;
 /// A deferred start is staged: <see cref="TaskSchedulingOptions.StageAhead"/> before it is due, the task is assigned to
 /// a node with its start time (<see cref="TaskAssignment.NotBefore"/>), and the node's sidecar starts it on time. It is
 /// Scheduled from then on, with <see cref="TaskInfo.NextRunAt"/> saying when it starts.
-/// </remarks>
-/// <remarks>
 /// Transitions that happen together are stored together: a submission is accepted and scheduled in one write (the node
 /// is chosen first), and a short attempt's start and end arrive in one report and are stored in one write; their
 /// events are appended in one batch. Each transition is still validated and logged on its own.

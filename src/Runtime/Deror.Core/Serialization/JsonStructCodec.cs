@@ -4,8 +4,6 @@ namespace Deror.Serialization;
 internal sealed class JsonStructCodec<T> : TypeCodec<T>
     where T : struct
 {
-    private static readonly bool DeclaredImmutable = typeof(T).IsDefined(typeof(Concurrency.ImmutableAttribute), inherit: false);
-
     public override bool IsImmutable => DeclaredImmutable;
 
     public override void Write(BinaryCodec codec, CodecWriter writer, T value) => codec.WriteJson(writer, value);

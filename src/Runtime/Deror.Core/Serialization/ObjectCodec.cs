@@ -19,8 +19,6 @@ internal sealed class ObjectCodec<T> : TypeCodec<T>
     // HashSet, which satisfy them; naming the runtime type would only add bytes.
     private static readonly bool StaticShapeSuffices = typeof(T).IsInterface && typeof(T).Namespace == "System.Collections.Generic";
 
-    private static readonly bool DeclaredImmutable = typeof(T).IsDefined(typeof(Concurrency.ImmutableAttribute), inherit: false);
-
     public override void Write(BinaryCodec codec, CodecWriter writer, T value)
     {
         if (value is null)

@@ -6,6 +6,9 @@ namespace Deror.Serialization;
 /// </summary>
 internal abstract class TypeCodec<T>
 {
+    /// <summary>Whether <typeparamref name="T"/> is marked <see cref="Concurrency.ImmutableAttribute"/> (a promise by its author).</summary>
+    protected static readonly bool DeclaredImmutable = typeof(T).IsDefined(typeof(Concurrency.ImmutableAttribute), inherit: false);
+
     /// <summary>True when values of this type can be shared between grains without copying.</summary>
     public virtual bool IsImmutable => false;
 
