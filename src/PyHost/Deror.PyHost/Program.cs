@@ -3,6 +3,13 @@ using Deror.PyHost.Kernel;
 
 const int UsageError = 2;
 
+// Grain calls from Python block their thread until the response. With socket completions inline, the socket's
+// event thread reads the response and wakes that Python thread itself: one thread wake-up per call instead of two
+// (the read loop would otherwise run on a pool thread). Safe in this process because no socket continuation blocks:
+// the client connection only completes calls, whose own continuations run on the pool. Only .NET reads this
+// variable as set here (Python's os.environ, and so its child processes, never see it).
+Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+
 HostCommandLine command;
 try
 {

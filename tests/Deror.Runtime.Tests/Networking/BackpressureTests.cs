@@ -79,6 +79,37 @@ public sealed class BackpressureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Senders_outside_the_thread_pool_never_block_on_a_peer_that_stops_reading()
+    {
+        var caller = new CallerHandler();
+        using var connection = await new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, caller, _options, new CapturingLogger())
+            .ConnectAsync(_listener.LocalEndPoint);
+        var text = new string('y', 1024);
+
+        // Such senders write on their own thread when the writer is idle; the socket fills after a few hundred KB.
+        var calls = new ConcurrentBag<Task<Message>>();
+        var senders = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < Calls / 2; i++)
+            {
+                calls.Add(caller.Call(connection, NewEcho(text)));
+            }
+        })).ToArray();
+        foreach (var sender in senders)
+        {
+            sender.Start();
+        }
+        Assert.All(senders, sender => Assert.True(sender.Join(TimeSpan.FromSeconds(10)), "a sender blocked while the peer did not read"));
+        Assert.True(connection.QueuedRequests <= QueueLimit);
+        Assert.All(calls, c => Assert.False(c.IsCompleted));
+
+        _server.Gate.Set();
+        var answers = await Task.WhenAll(calls);
+        Assert.Equal(Calls, answers.Length);
+        Assert.All(answers, a => Assert.Equal(ResponseStatus.Success, a.Status));
+    }
+
+    [Fact]
     public void The_queue_bound_is_validated()
     {
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(

@@ -10,10 +10,14 @@ internal sealed class EchoServerHandler : IMessageHandler
 {
     public ConcurrentQueue<Connection> Connected { get; } = new();
 
+    /// <summary>Every message, in the order it was read.</summary>
+    public ConcurrentQueue<Message> Received { get; } = new();
+
     public void OnConnected(Connection connection) => Connected.Enqueue(connection);
 
     public void OnMessage(Message message, Connection connection)
     {
+        Received.Enqueue(message);
         var response = message.CreateResponse(ResponseStatus.Success);
         response.Request = message.Request;
         response.Result = ((EchoRequest)message.Request!).Text;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Net;
@@ -60,6 +61,38 @@ public sealed class TransportTests : IAsyncLifetime
             Assert.Equal(ResponseStatus.Success, responses[i].Status);
             Assert.Equal($"call {i}", DecodeText(responses[i]));
         }
+    }
+
+    [Fact]
+    public async Task Messages_of_one_sender_arrive_in_order_whichever_thread_writes_them()
+    {
+        var caller = new CallerHandler();
+        using var connection = await ConnectAsync(caller);
+
+        // Threads outside the pool (which write themselves when the writer is idle) and pool threads (which hand the
+        // writing to a pool work item) send at once. (Requests that wait for room in a full queue may be reordered.)
+        const int PerSender = 500;
+        var calls = new ConcurrentBag<Task<Message>>();
+        void Send(string sender)
+        {
+            for (var i = 0; i < PerSender; i++)
+            {
+                calls.Add(caller.Call(connection, NewEcho($"{sender} {i}")));
+            }
+        }
+        var threads = Enumerable.Range(0, 3).Select(k => new Thread(() => Send($"thread{k}"))).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(k => Task.Run(() => Send($"pool{k}"))));
+        Assert.All(threads, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(10))));
+
+        var answers = await Task.WhenAll(calls);
+        Assert.Equal(6 * PerSender, answers.Length);
+        Assert.All(answers, a => Assert.Equal(ResponseStatus.Success, a.Status));
+        var arrived = _server.Received.Select(m => ((EchoRequest)m.Request!).Text!.Split(' ')).GroupBy(p => p[0]);
+        Assert.All(arrived, sender => Assert.Equal(Enumerable.Range(0, PerSender), sender.Select(p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))));
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Net;
-using System.Threading.Channels;
 using Deror.Configuration;
 using Deror.Messaging;
 using Deror.Serialization;
@@ -12,16 +11,21 @@ using Microsoft.Extensions.Logging;
 namespace Deror.Networking;
 
 /// <summary>
-/// One established TCP connection (after the handshake). <see cref="Send"/> only queues; a single writer loop
-/// encodes everything queued into one buffer and writes it with one socket send, and a reader loop decodes
-/// frames and hands them to the <see cref="IMessageHandler"/>. Any protocol violation closes this connection only.
+/// One established TCP connection (after the handshake). <see cref="Send"/> queues; whoever owns the writer encodes
+/// everything queued into one buffer and writes it with one socket send, and a reader loop decodes frames and hands
+/// them to the <see cref="IMessageHandler"/>. Any protocol violation closes this connection only.
 /// </summary>
 /// <remarks>
-/// Backpressure: at most <see cref="MessagingOptions.MaxQueuedRequestsPerConnection"/> requests wait in the queue;
-/// further requests wait for room (their callers' calls stay pending) instead of growing the queue while the peer
-/// reads slowly or not at all. Responses and messages to system grains (probes, gossip) never wait for room and
-/// are written ahead of queued requests, as Orleans keeps pings and system messages apart from application
-/// traffic: a full request queue can neither block the answers a peer waits for nor make a silo miss its probes.
+/// <para>Writing: a sender on a thread-pool thread hands the writing to a pool work item, which the same thread
+/// picks up as soon as it is free, so concurrent senders share one batch. A sender outside the pool (a PyHost
+/// Python thread, a blocking caller) would instead have to wake a pool thread for every call; when the writer is
+/// idle it writes the batch itself with a non-blocking send, and only what the socket does not take at once is
+/// left to a pool work item.</para>
+/// <para>Backpressure: at most <see cref="MessagingOptions.MaxQueuedRequestsPerConnection"/> requests wait in the
+/// queue; further requests wait for room (their callers' calls stay pending) instead of growing the queue while the
+/// peer reads slowly or not at all. Responses and messages to system grains (probes, gossip) never wait for room
+/// and are written ahead of queued requests, as Orleans keeps pings and system messages apart from application
+/// traffic: a full request queue can neither block the answers a peer waits for nor make a silo miss its probes.</para>
 /// </remarks>
 public sealed class Connection : IDisposable
 {
@@ -35,16 +39,16 @@ public sealed class Connection : IDisposable
     private readonly IMessageHandler _handler;
     private readonly ILogger _logger;
     private readonly int _maxMessageSize;
-    // Written in place of a priority message, only to wake the writer loop, which then drains _priority first.
-    private static readonly Message WakeUp = new();
 
-    private readonly Channel<Message> _outgoing = Channel.CreateUnbounded<Message>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly ConcurrentQueue<Message> _requests = new();
     private readonly ConcurrentQueue<Message> _priority = new();
     private readonly SemaphoreSlim _requestRoom;
     private int _waitingForRoom;
 
-    // Messages in the batch being written; reported as unsent if the write fails. Owned by the writer loop.
+    // Held by whoever writes: it owns _batch, _inFlight and the socket's sending side. Taken for good when closing.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly CodecWriter _batch = new(InitialBatchCapacity);
+    // Messages in the batch being written; reported as unsent if the write fails.
     private readonly List<Message> _inFlight = [];
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,6 +79,8 @@ public sealed class Connection : IDisposable
         RemoteHandshake = remoteHandshake;
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
+        // Sends made on a caller's thread must never block it; the asynchronous sends are unaffected.
+        _socket.Blocking = false;
     }
 
     /// <summary>Who the peer said it is: a client id or a silo address, plus its metadata.</summary>
@@ -103,8 +109,8 @@ public sealed class Connection : IDisposable
 
     /// <summary>
     /// Queues <paramref name="message"/>; never blocks. A request that finds the queue full waits (asynchronously,
-    /// in order) for room; responses and system messages never wait. The message is encoded later on the writer
-    /// loop, so neither it nor its arguments may be changed after this call. If it cannot be sent the handler's
+    /// in order) for room; responses and system messages never wait. The message may be encoded later by another
+    /// thread, so neither it nor its arguments may be changed after this call. If it cannot be sent the handler's
     /// <see cref="IMessageHandler.OnSendFailed"/> is called.
     /// </summary>
     public void Send(Message message)
@@ -112,31 +118,36 @@ public sealed class Connection : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         if (IsPriority(message))
         {
-            _priority.Enqueue(message);
-            if (!_outgoing.Writer.TryWrite(WakeUp))
-            {
-                // Closed: the run task may have drained the queue already, so report whatever is left here.
-                DrainUnsentPriority();
-            }
-            return;
+            Enqueue(_priority, message);
         }
-        if (_requestRoom.Wait(0))
+        else if (_requestRoom.Wait(0))
         {
-            EnqueueRequest(message);
-            return;
+            Enqueue(_requests, message);
         }
-        _ = EnqueueWhenRoomAsync(message);
+        else
+        {
+            _ = EnqueueWhenRoomAsync(message);
+        }
     }
 
     private static bool IsPriority(Message message)
         => message.Direction == MessageDirection.Response || SystemGrainTypes.IsSystem(message.TargetGrain);
 
-    private void EnqueueRequest(Message message)
+    private void Enqueue(ConcurrentQueue<Message> queue, Message message)
     {
-        if (!_outgoing.Writer.TryWrite(message))
+        queue.Enqueue(message);
+        if (!Thread.CurrentThread.IsThreadPoolThread && _writer.Wait(0))
         {
-            _requestRoom.Release();
-            ReportUnsent(message, NewClosedException());
+            WriteInline();
+        }
+        else
+        {
+            ScheduleWriter();
+        }
+        if (IsClosed)
+        {
+            // Closing takes the writer for good; whatever raced with it is reported here or by the run task.
+            ReportQueuedAsUnsent();
         }
     }
 
@@ -156,7 +167,7 @@ public sealed class Connection : IDisposable
         {
             Interlocked.Decrement(ref _waitingForRoom);
         }
-        EnqueueRequest(message);
+        Enqueue(_requests, message);
     }
 
     /// <summary>Closes the connection; queued messages are reported as unsent. <see cref="Closed"/> completes once that is done.</summary>
@@ -186,12 +197,13 @@ public sealed class Connection : IDisposable
 
     private async Task RunAsync()
     {
-        var reading = Task.Run(ReadLoopAsync);
-        var writing = Task.Run(WriteLoopAsync);
-        await Task.WhenAll(reading, writing).ConfigureAwait(ConfigureAwaitOptions.ForceYielding | ConfigureAwaitOptions.SuppressThrowing);
+        await Task.Run(ReadLoopAsync).ConfigureAwait(ConfigureAwaitOptions.ForceYielding | ConfigureAwaitOptions.SuppressThrowing);
+        // The read loop ends only once closing started; a writer that holds on stops at its next step.
+        await _writer.WaitAsync();
         await _input.CompleteAsync();
         _socket.Dispose();
         ReportAllUnsent();
+        _batch.Dispose();
         Notify(nameof(IMessageHandler.OnClosed), () => _handler.OnClosed(this, _closeReason));
         _closed.TrySetResult();
     }
@@ -263,54 +275,106 @@ public sealed class Connection : IDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>Starts a writer on the thread pool, unless one is writing already (it looks at the queues again before it stops).</summary>
+    private void ScheduleWriter()
     {
-        using var batch = new CodecWriter(InitialBatchCapacity);
-        var queue = _outgoing.Reader;
+        if (HasQueued && _writer.Wait(0))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteAsync(ReadOnlyMemory<byte>.Empty), this, preferLocal: true);
+        }
+    }
+
+    private bool HasQueued => !_priority.IsEmpty || !_requests.IsEmpty;
+
+    /// <summary>
+    /// Writes one batch on the calling thread (writer held) with a non-blocking send. What the socket does not take
+    /// at once is written by a writer on the thread pool, and so is whatever was queued meanwhile: the caller does
+    /// not stay to write other senders' messages.
+    /// </summary>
+    private void WriteInline()
+    {
+        if (IsClosed || !TryFillBatch())
+        {
+            ReleaseWriter();
+            return;
+        }
+        var batch = _batch.WrittenMemory;
+        var sent = _socket.Send(batch.Span, SocketFlags.None, out var error);
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            Abort(new SocketException((int)error));
+            ReleaseWriter();
+            return;
+        }
+        if (sent == batch.Length)
+        {
+            _inFlight.Clear();
+            ReleaseWriter();
+            return;
+        }
+        var rest = batch[sent..];
+        ThreadPool.UnsafeQueueUserWorkItem(_ => _ = WriteAsync(rest), null);
+    }
+
+    /// <summary>Writes <paramref name="unsent"/> (the rest of the current batch), then batch after batch until the queues are empty (writer held).</summary>
+    private async Task WriteAsync(ReadOnlyMemory<byte> unsent)
+    {
         try
         {
-            while (await queue.WaitToReadAsync(_closing.Token))
+            while (true)
             {
-                batch.Reset();
-                while (batch.Length < BatchSoftLimit && TryDequeue(queue, out var message))
+                while (!unsent.IsEmpty)
                 {
-                    if (TryEncode(message, batch))
-                    {
-                        _inFlight.Add(message);
-                    }
-                }
-                var pending = batch.WrittenMemory;
-                while (!pending.IsEmpty)
-                {
-                    pending = pending[await _socket.SendAsync(pending, SocketFlags.None, _closing.Token)..];
+                    unsent = unsent[await _socket.SendAsync(unsent, SocketFlags.None, _closing.Token)..];
                 }
                 _inFlight.Clear();
+                if (IsClosed || !TryFillBatch())
+                {
+                    break;
+                }
+                unsent = _batch.WrittenMemory;
             }
         }
         catch (Exception e)
         {
             Abort(e);
         }
+        ReleaseWriter();
+    }
+
+    /// <summary>A sender that found the writer held left its message to the writer: so look at the queues once more.</summary>
+    private void ReleaseWriter()
+    {
+        _writer.Release();
+        if (!IsClosed)
+        {
+            ScheduleWriter();
+        }
+    }
+
+    /// <summary>Encodes queued messages into the batch, up to its soft limit; false when nothing was queued.</summary>
+    private bool TryFillBatch()
+    {
+        _batch.Reset();
+        while (_batch.Length < BatchSoftLimit && TryDequeue(out var message))
+        {
+            if (TryEncode(message, _batch))
+            {
+                _inFlight.Add(message);
+            }
+        }
+        return _batch.Length > 0;
     }
 
     /// <summary>Priority messages first; a request taken off the queue makes room for a waiting one.</summary>
-    private bool TryDequeue(ChannelReader<Message> queue, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
+    private bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
     {
         if (_priority.TryDequeue(out message))
         {
             return true;
         }
-        while (queue.TryRead(out message))
+        if (_requests.TryDequeue(out message))
         {
-            if (ReferenceEquals(message, WakeUp))
-            {
-                // Its priority message was taken already (by this or an earlier batch), or is next in line.
-                if (_priority.TryDequeue(out message))
-                {
-                    return true;
-                }
-                continue;
-            }
             _requestRoom.Release();
             return true;
         }
@@ -361,7 +425,6 @@ public sealed class Connection : IDisposable
         LogClose(reason);
         // Cancel first: once both loops end, the run task may dispose the socket at any moment.
         _closing.Cancel();
-        _outgoing.Writer.TryComplete();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -396,19 +459,12 @@ public sealed class Connection : IDisposable
             ReportUnsent(message, reason);
         }
         _inFlight.Clear();
-        while (_outgoing.Reader.TryRead(out var message))
-        {
-            if (!ReferenceEquals(message, WakeUp))
-            {
-                ReportUnsent(message, reason);
-            }
-        }
-        DrainUnsentPriority();
+        ReportQueuedAsUnsent();
     }
 
-    private void DrainUnsentPriority()
+    private void ReportQueuedAsUnsent()
     {
-        while (_priority.TryDequeue(out var message))
+        while (TryDequeue(out var message))
         {
             ReportUnsent(message, NewClosedException());
         }
