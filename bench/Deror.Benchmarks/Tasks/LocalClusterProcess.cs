@@ -116,12 +116,17 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
         // The silos' and Exo nodes' logs outlive the run, as the other process suites' do.
+        // (None when `deror up` refused to start, e.g. on a port in use.)
         Directory.CreateDirectory(_logDirectory);
-        foreach (var log in Directory.EnumerateFiles(Path.Combine(_directory, "logs")))
+        var logs = Path.Combine(_directory, "logs");
+        foreach (var log in Directory.Exists(logs) ? Directory.EnumerateFiles(logs) : [])
         {
             File.Copy(log, Path.Combine(_logDirectory, Path.GetFileName(log)), overwrite: true);
         }
-        Directory.Delete(_directory, recursive: true);
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     private static string CliDll()

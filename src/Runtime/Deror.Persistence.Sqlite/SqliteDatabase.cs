@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -16,9 +17,13 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
 
+    // One per database file in this process, shared by every provider instance on it (a silo has six).
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
     // Microsoft.Data.Sqlite runs "async" calls synchronously, so a writer waiting in SQLite's busy handler blocks
-    // a thread. Writers of this instance queue here instead; only other connections' writers reach the busy handler.
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    // a thread, and the handler sleeps a millisecond or more at a time. This process's writers of the file queue
+    // here instead (asynchronously); only other processes' writers reach the busy handler.
+    private readonly SemaphoreSlim _writeGate;
     private volatile bool _schemaReady;
 
     public SqliteDatabase(SqliteStorageOptions options, ILogger logger)
@@ -38,6 +43,7 @@ internal sealed class SqliteDatabase : IDisposable
         builder.DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
+        _writeGate = WriteGates.GetOrAdd(DataSource, _ => new SemaphoreSlim(1, 1));
         // busy_timeout and synchronous are per connection. NORMAL is durable across process crashes in WAL mode
         // (only a power loss can drop the last commits) and saves an fsync per transaction.
         _connectionPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
@@ -108,7 +114,6 @@ internal sealed class SqliteDatabase : IDisposable
             SqliteConnection.ClearPool(connection);
         }
         _schemaGate.Dispose();
-        _writeGate.Dispose();
     }
 
     private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)

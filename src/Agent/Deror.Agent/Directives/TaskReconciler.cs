@@ -198,7 +198,14 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
             // Behind the starts already queued: a burst of staged tasks due at one instant all start before any reports.
             await Task.Yield();
             await _retry.CallAsync($"Reporting task {assignment.TaskId} finished", () => task.ReportFinished(_node, assignment.Attempt, outcome), reportOn).ConfigureAwait(false);
-            LogFinished(_logger, assignment.TaskId, assignment.Attempt, outcome.Succeeded, outcome.Error ?? "");
+            if (outcome.Succeeded)
+            {
+                LogCompleted(_logger, assignment.TaskId, assignment.Attempt);
+            }
+            else
+            {
+                LogFailed(_logger, assignment.TaskId, assignment.Attempt, outcome.Error ?? $"exit code {outcome.ExitCode}");
+            }
             lock (_lock)
             {
                 _finished.Add((assignment.TaskId, assignment.Attempt));
@@ -299,8 +306,13 @@ internal sealed partial class TaskReconciler : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} ({Kind}) started")]
     private static partial void LogStarted(ILogger logger, string taskId, int attempt, TaskKind kind);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} finished (succeeded: {Succeeded}) {Error}")]
-    private static partial void LogFinished(ILogger logger, string taskId, int attempt, bool succeeded, string error);
+    // Debug: at a thousand tasks a second a line per success would cost the silo more than the task; the task grain
+    // and the event log record every end anyway.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId} attempt {Attempt} completed")]
+    private static partial void LogCompleted(ILogger logger, string taskId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, string taskId, int attempt, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} stopped: no longer assigned to this node")]
     private static partial void LogCancelled(ILogger logger, string taskId, int attempt);
