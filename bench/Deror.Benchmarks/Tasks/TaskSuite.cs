@@ -15,7 +15,13 @@ namespace Deror.Benchmarks.Tasks;
 /// </summary>
 public sealed class TaskSuite(RunSettings settings, string logDirectory)
 {
-    private const int InFlight = 200;
+    /// <summary>
+    /// Submitted-and-awaited tasks kept in flight. A task's path holds three group-committed store writes in a row, so
+    /// at 200 the cluster waits on the store with CPU to spare: throughput is measured at 500, which keeps the cores
+    /// busy, and 200 is reported beside it.
+    /// </summary>
+    private static readonly int[] InFlightLevels = [500, 200];
+    private const int DeferredSubmitsInFlight = 200;
     private const double ThroughputTarget = 1_000;
     private const double LatenessTargetMs = 250;
 
@@ -35,23 +41,27 @@ public sealed class TaskSuite(RunSettings settings, string logDirectory)
 
         var count = settings.TaskCount;
         // Long enough for the silos' tiered JIT to settle: a short warm-up measures the compiler, not the cluster.
-        await RunTasksAsync(manager, count, "warm-up");
-        var writesBefore = await cluster.SumCounterAsync("deror_state_writes_total");
-        var eventsBefore = await cluster.SumCounterAsync("deror_events_appended_total");
-        var phases = new TaskPhases();
-        var tasksPerSecond = await RunTasksAsync(manager, count, "measured", phases);
-        var writesPerTask = (await cluster.SumCounterAsync("deror_state_writes_total") - writesBefore) / count;
-        var eventsPerTask = (await cluster.SumCounterAsync("deror_events_appended_total") - eventsBefore) / count;
-        var callsPerSecond = await RunPersistedCallsAsync(client, count);
-        Console.WriteLine($"[tasks] {tasksPerSecond:N0} tasks/s, {writesPerTask:N1} state writes and {eventsPerTask:N1} events per task; {callsPerSecond:N0} persisted calls/s");
-        Console.WriteLine($"[tasks] phases (p50 / p99): {phases}");
-        table.Add(new SummaryRow(
-            $"tasks/s, no-op handler tasks, 3 silos on SQLite ({writesPerTask:N1} state writes + {eventsPerTask:N1} events per task)",
-            $"{tasksPerSecond:N0}/s",
-            $"{callsPerSecond:N0}/s persisted grain calls",
-            $"{tasksPerSecond / callsPerSecond:N2}x",
-            $"≥ {ThroughputTarget:N0}/s",
-            tasksPerSecond >= ThroughputTarget));
+        await RunTasksAsync(manager, count, InFlightLevels[0], "warm-up");
+        foreach (var inFlight in InFlightLevels)
+        {
+            var writesBefore = await cluster.SumCounterAsync("deror_state_writes_total");
+            var eventsBefore = await cluster.SumCounterAsync("deror_events_appended_total");
+            var phases = new TaskPhases();
+            var tasksPerSecond = await RunTasksAsync(manager, count, inFlight, "measured", phases);
+            var writesPerTask = (await cluster.SumCounterAsync("deror_state_writes_total") - writesBefore) / count;
+            var eventsPerTask = (await cluster.SumCounterAsync("deror_events_appended_total") - eventsBefore) / count;
+            var callsPerSecond = await RunPersistedCallsAsync(client, count, inFlight);
+            Console.WriteLine($"[tasks] {inFlight} in flight: {tasksPerSecond:N0} tasks/s, {writesPerTask:N1} state writes and {eventsPerTask:N1} events per task; {callsPerSecond:N0} persisted calls/s");
+            Console.WriteLine($"[tasks] {inFlight} in flight, phases (p50 / p99): {phases}");
+            var measured = inFlight == InFlightLevels[0];
+            table.Add(new SummaryRow(
+                $"tasks/s, no-op handler tasks, 3 silos on SQLite, {inFlight} in flight ({writesPerTask:N1} state writes + {eventsPerTask:N1} events per task)",
+                $"{tasksPerSecond:N0}/s",
+                $"{callsPerSecond:N0}/s persisted grain calls",
+                $"{tasksPerSecond / callsPerSecond:N2}x",
+                measured ? $"≥ {ThroughputTarget:N0}/s" : "(context)",
+                measured ? tasksPerSecond >= ThroughputTarget : null));
+        }
 
         var firingsBefore = await cluster.SumHistogramAsync(JobLatenessMetric);
         var (p50, p99, stagedInTime) = await DeferredLatenessAsync(manager, settings.DeferredTaskCount);
@@ -65,14 +75,14 @@ public sealed class TaskSuite(RunSettings settings, string logDirectory)
             $"{jobP50Text} / {jobP99Text} ms", "—", "—", "(none set)", null));
     }
 
-    /// <summary>Submits <paramref name="count"/> no-op tasks, <see cref="InFlight"/> at a time; tasks/s until the last completed.</summary>
-    private static async Task<double> RunTasksAsync(ClusterManager manager, int count, string label, TaskPhases? phases = null)
+    /// <summary>Submits <paramref name="count"/> no-op tasks, <paramref name="inFlight"/> at a time; tasks/s until the last completed.</summary>
+    private static async Task<double> RunTasksAsync(ClusterManager manager, int count, int inFlight, string label, TaskPhases? phases = null)
     {
-        Console.WriteLine($"[tasks] {label}: {count:N0} no-op tasks, {InFlight} in flight");
+        Console.WriteLine($"[tasks] {label}: {count:N0} no-op tasks, {inFlight} in flight");
         var run = Guid.NewGuid().ToString("N")[..8];
         var completedBefore = (await manager.ListTasksAsync(TaskState.Completed, 0, 1)).Total;
         var start = Stopwatch.GetTimestamp();
-        using var gate = new SemaphoreSlim(InFlight);
+        using var gate = new SemaphoreSlim(inFlight);
         var submits = Enumerable.Range(0, count).Select(async i =>
         {
             await gate.WaitAsync();
@@ -99,16 +109,18 @@ public sealed class TaskSuite(RunSettings settings, string logDirectory)
         return count / seconds;
     }
 
-    private static async Task<double> RunPersistedCallsAsync(DerorClient client, int count)
+    private static async Task<double> RunPersistedCallsAsync(DerorClient client, int count, int inFlight)
     {
+        // A new grain per call, as every task is a new task grain: activation, one state write.
+        var run = Guid.NewGuid().ToString("N")[..8];
         var start = Stopwatch.GetTimestamp();
-        using var gate = new SemaphoreSlim(InFlight);
+        using var gate = new SemaphoreSlim(inFlight);
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
             await gate.WaitAsync();
             try
             {
-                await client.GetGrain<IHelloGrain>($"bench-{i}").SayHello("bench");
+                await client.GetGrain<IHelloGrain>($"bench-{run}-{i}").SayHello("bench");
             }
             finally
             {
@@ -148,7 +160,7 @@ public sealed class TaskSuite(RunSettings settings, string logDirectory)
         // Far enough ahead that submitting them all finishes first (checked below).
         var due = DateTimeOffset.UtcNow.AddSeconds(10 + count / 200);
         Console.WriteLine($"[tasks] deferred: {count:N0} tasks due at {due:HH:mm:ss.fff}");
-        using var gate = new SemaphoreSlim(InFlight);
+        using var gate = new SemaphoreSlim(DeferredSubmitsInFlight);
         var handles = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
             await gate.WaitAsync();

@@ -7,14 +7,17 @@ namespace Deror.Persistence.Sqlite;
 
 /// <summary>
 /// Grain state in the shared SQLite file: one row per (state name, grain) with an integer version as etag.
-/// Concurrent writes and clears are group-committed (<see cref="GrainStateWriteQueue"/>): one write transaction per
+/// Concurrent writes and clears are group-committed (<see cref="GroupCommitQueue{TItem, TResult}"/>): one write transaction per
 /// group, each change with its own etag check, because SQLite has one writer per file and a transaction's commit
 /// costs far more than one row.
 /// </summary>
 public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
 {
     private readonly SqliteDatabase _database;
-    private readonly GrainStateWriteQueue _writes;
+    /// <summary>Changes per group at most: bounds one transaction's size and how long it holds the file's write lock.</summary>
+    private const int MaxWritesPerGroup = 256;
+
+    private readonly GroupCommitQueue<GrainStateWrite, string?> _writes;
     private readonly ILogger _logger;
 
     public SqliteGrainStorage(SqliteStorageOptions options, ILoggerFactory loggerFactory)
@@ -22,7 +25,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _logger = loggerFactory.CreateLogger<SqliteGrainStorage>();
         _database = new SqliteDatabase(options, _logger);
-        _writes = new GrainStateWriteQueue(CommitAsync, _logger);
+        _writes = new GroupCommitQueue<GrainStateWrite, string?>(CommitAsync, _ => 1, MaxWritesPerGroup, "grain state changes", _logger);
     }
 
     public async Task<GrainStateRecord?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken = default)
@@ -42,7 +45,8 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
     public async Task<string> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> data, string? expectedEtag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stateName);
-        return (await _writes.EnqueueAsync(new GrainStateWrite(stateName, grainId, data, expectedEtag), cancellationToken))!;
+        // A copy: the caller may reuse its buffer before the group is committed.
+        return (await _writes.EnqueueAsync(new GrainStateWrite(stateName, grainId, data.ToArray(), expectedEtag), cancellationToken))!;
     }
 
     public Task ClearAsync(string stateName, GrainId grainId, string? expectedEtag, CancellationToken cancellationToken = default)
@@ -58,7 +62,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
     }
 
     /// <summary>Applies a group in one transaction, in order; a change whose etag does not match is skipped and reported.</summary>
-    private async Task<IReadOnlyList<GrainStateWriteOutcome>> CommitAsync(IReadOnlyList<GrainStateWrite> group)
+    private async Task<IReadOnlyList<GroupCommitOutcome<string?>>> CommitAsync(IReadOnlyList<GrainStateWrite> group)
     {
         await using var transaction = await _database.BeginWriteAsync(CancellationToken.None);
         // One prepared statement per kind for the whole group; only the parameters change per row.
@@ -68,7 +72,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
             ON CONFLICT (state_name, grain_id) DO UPDATE SET data = excluded.data, version = excluded.version;
             """);
         using var delete = transaction.CreateCommand("DELETE FROM deror_grain_state WHERE state_name = $state AND grain_id = $grain;");
-        var outcomes = new GrainStateWriteOutcome[group.Count];
+        var outcomes = new GroupCommitOutcome<string?>[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
             var write = group[i];
@@ -77,14 +81,14 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
             var storedEtag = await select.ExecuteScalarAsync() is long stored ? SqliteEtag.Format(stored) : null;
             if (!string.Equals(storedEtag, write.ExpectedEtag, StringComparison.Ordinal))
             {
-                outcomes[i] = GrainStateWriteOutcome.Conflicted(Conflict(write, storedEtag));
+                outcomes[i] = GroupCommitOutcome<string?>.Failed(Conflict(write, storedEtag));
                 continue;
             }
             if (write.Data is not { } data)
             {
                 SetKey(delete, write.StateName, grain);
                 await delete.ExecuteNonQueryAsync();
-                outcomes[i] = GrainStateWriteOutcome.Cleared;
+                outcomes[i] = GroupCommitOutcome<string?>.Succeeded(null);
                 continue;
             }
             var (version, etag) = await transaction.NextVersionAsync(CancellationToken.None);
@@ -92,7 +96,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
             Set(upsert, "$data", SqliteType.Blob, data.ToArray());
             Set(upsert, "$version", SqliteType.Integer, version);
             await upsert.ExecuteNonQueryAsync();
-            outcomes[i] = GrainStateWriteOutcome.Written(etag);
+            outcomes[i] = GroupCommitOutcome<string?>.Succeeded(etag);
         }
         await transaction.CommitAsync(CancellationToken.None);
         return outcomes;
