@@ -7,7 +7,7 @@ internal static class SocketSettings
 {
     public static void Apply(Socket socket, MessagingOptions options)
     {
-        // Calls are small and latency-bound; the writer loop already coalesces them into one send per batch.
+        // Calls are small and latency-bound; the connection's writer already coalesces them into one send per batch.
         socket.NoDelay = true;
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         if (options.SocketBufferSize > 0)
