@@ -52,10 +52,12 @@ public sealed partial class LocalClusterProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
-        if (await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(3))) != ready.Task)
+        var first = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(3)));
+        if (first != ready.Task)
         {
+            var why = first == exited ? $"exited with code {process.ExitCode} (its errors are above)" : "did not report a ready cluster within 3 minutes";
             await cluster.DisposeAsync();
-            throw new InvalidOperationException("`deror up` did not report a ready cluster within 3 minutes.");
+            throw new InvalidOperationException($"`deror up` {why}.");
         }
         return cluster;
     }
