@@ -70,7 +70,7 @@ public sealed class TransportTests : IAsyncLifetime
         using var connection = await ConnectAsync(caller);
 
         // Threads outside the pool (which write themselves when the writer is idle) and pool threads (which hand the
-        // writing to a pool work item) send at once. (Requests that wait for room in a full queue may be reordered.)
+        // writing to a pool work item) send at once.
         const int PerSender = 500;
         var calls = new ConcurrentBag<Task<Message>>();
         void Send(string sender)

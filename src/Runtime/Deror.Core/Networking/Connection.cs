@@ -42,8 +42,12 @@ public sealed class Connection : IDisposable
 
     private readonly ConcurrentQueue<Message> _requests = new();
     private readonly ConcurrentQueue<Message> _priority = new();
-    private readonly SemaphoreSlim _requestRoom;
+    // Requests sent while _requests was full, in order; admitted into _requests as the writer makes room.
+    private readonly ConcurrentQueue<Message> _waiting = new();
+    private int _queuedRequests;
     private int _waitingForRoom;
+    // 1 while one thread moves waiting requests into the queue: one at a time keeps them in order.
+    private int _admitting;
 
     // Held by whoever writes: it owns _batch, _inFlight and the socket's sending side. Taken for good when closing.
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -74,7 +78,6 @@ public sealed class Connection : IDisposable
         _logger = logger;
         _maxMessageSize = options.MaxMessageSize;
         _maxQueuedRequests = options.MaxQueuedRequestsPerConnection;
-        _requestRoom = new SemaphoreSlim(_maxQueuedRequests);
         LocalHandshake = localHandshake;
         RemoteHandshake = remoteHandshake;
         RemoteEndPoint = socket.RemoteEndPoint;
@@ -102,15 +105,16 @@ public sealed class Connection : IDisposable
     public Task Closed => _closed.Task;
 
     /// <summary>Requests queued to be written, at most <see cref="MessagingOptions.MaxQueuedRequestsPerConnection"/>.</summary>
-    public int QueuedRequests => _maxQueuedRequests - _requestRoom.CurrentCount;
+    public int QueuedRequests => Volatile.Read(ref _queuedRequests);
 
     /// <summary>Requests waiting for room in the queue (sent while it was full).</summary>
     public int RequestsWaitingForRoom => Volatile.Read(ref _waitingForRoom);
 
     /// <summary>
-    /// Queues <paramref name="message"/>; never blocks. A request that finds the queue full waits (asynchronously,
-    /// in order) for room; responses and system messages never wait. The message may be encoded later by another
-    /// thread, so neither it nor its arguments may be changed after this call. If it cannot be sent the handler's
+    /// Queues <paramref name="message"/>; never blocks. A request that finds the queue full (or other requests
+    /// already waiting) waits for room behind them, so requests are written in the order they were sent; responses and
+    /// system messages never wait. The message may be encoded later by another thread, so neither it nor its
+    /// arguments may be changed after this call. If it cannot be sent the handler's
     /// <see cref="IMessageHandler.OnSendFailed"/> is called.
     /// </summary>
     public void Send(Message message)
@@ -118,24 +122,27 @@ public sealed class Connection : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         if (IsPriority(message))
         {
-            Enqueue(_priority, message);
+            _priority.Enqueue(message);
         }
-        else if (_requestRoom.Wait(0))
+        else if (Volatile.Read(ref _waitingForRoom) == 0 && TryTakeRoom())
         {
-            Enqueue(_requests, message);
+            _requests.Enqueue(message);
         }
         else
         {
-            _ = EnqueueWhenRoomAsync(message);
+            Interlocked.Increment(ref _waitingForRoom);
+            _waiting.Enqueue(message);
+            AdmitWaiting();
         }
+        StartWriting();
     }
 
     private static bool IsPriority(Message message)
         => message.Direction == MessageDirection.Response || SystemGrainTypes.IsSystem(message.TargetGrain);
 
-    private void Enqueue(ConcurrentQueue<Message> queue, Message message)
+    /// <summary>Writes what is queued: on this thread if it is outside the pool and nobody writes, else by a pool work item.</summary>
+    private void StartWriting()
     {
-        queue.Enqueue(message);
         if (!Thread.CurrentThread.IsThreadPoolThread && _writer.Wait(0))
         {
             WriteInline();
@@ -151,23 +158,43 @@ public sealed class Connection : IDisposable
         }
     }
 
-    private async Task EnqueueWhenRoomAsync(Message message)
+    private bool TryTakeRoom()
     {
-        Interlocked.Increment(ref _waitingForRoom);
-        try
+        var queued = Volatile.Read(ref _queuedRequests);
+        while (queued < _maxQueuedRequests)
         {
-            await _requestRoom.WaitAsync(_closing.Token).ConfigureAwait(false);
+            var seen = Interlocked.CompareExchange(ref _queuedRequests, queued + 1, queued);
+            if (seen == queued)
+            {
+                return true;
+            }
+            queued = seen;
         }
-        catch (OperationCanceledException)
+        return false;
+    }
+
+    /// <summary>Moves waiting requests into the queue, oldest first, while it has room.</summary>
+    private void AdmitWaiting()
+    {
+        while (!_waiting.IsEmpty && Interlocked.CompareExchange(ref _admitting, 1, 0) == 0)
         {
-            ReportUnsent(message, NewClosedException());
-            return;
+            while (!_waiting.IsEmpty && TryTakeRoom())
+            {
+                if (!_waiting.TryDequeue(out var message))
+                {
+                    Interlocked.Decrement(ref _queuedRequests); // taken by the close, which reports it
+                    break;
+                }
+                _requests.Enqueue(message);
+                Interlocked.Decrement(ref _waitingForRoom);
+            }
+            Volatile.Write(ref _admitting, 0);
+            // Room made while this thread held the flag was left to it: look again unless the queue is full.
+            if (Volatile.Read(ref _queuedRequests) >= _maxQueuedRequests)
+            {
+                return;
+            }
         }
-        finally
-        {
-            Interlocked.Decrement(ref _waitingForRoom);
-        }
-        Enqueue(_requests, message);
     }
 
     /// <summary>Closes the connection; queued messages are reported as unsent. <see cref="Closed"/> completes once that is done.</summary>
@@ -375,7 +402,8 @@ public sealed class Connection : IDisposable
         }
         if (_requests.TryDequeue(out message))
         {
-            _requestRoom.Release();
+            Interlocked.Decrement(ref _queuedRequests);
+            AdmitWaiting();
             return true;
         }
         return false;
@@ -464,10 +492,20 @@ public sealed class Connection : IDisposable
 
     private void ReportQueuedAsUnsent()
     {
-        while (TryDequeue(out var message))
+        while (TryDequeue(out var message) || TryDequeueWaiting(out message))
         {
             ReportUnsent(message, NewClosedException());
         }
+    }
+
+    private bool TryDequeueWaiting([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
+    {
+        if (!_waiting.TryDequeue(out message))
+        {
+            return false;
+        }
+        Interlocked.Decrement(ref _waitingForRoom);
+        return true;
     }
 
     private void ReportUnsent(Message message, Exception reason)
