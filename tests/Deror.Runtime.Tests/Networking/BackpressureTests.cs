@@ -120,28 +120,13 @@ public sealed class BackpressureTests : IAsyncLifetime
         // Against a peer that stopped reading, most of these wait for room; pool threads and others send at once.
         const int PerSender = 300;
         var calls = new ConcurrentBag<Task<Message>>();
-        void Send(string sender)
-        {
-            for (var i = 0; i < PerSender; i++)
-            {
-                calls.Add(caller.Call(connection, NewEcho($"{sender} {i} {text}")));
-            }
-        }
-        var threads = Enumerable.Range(0, 2).Select(k => new Thread(() => Send($"thread{k}"))).ToArray();
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
-        await Task.WhenAll(Enumerable.Range(0, 2).Select(k => Task.Run(() => Send($"pool{k}"))));
-        Assert.All(threads, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(10))));
+        await MixedSenders.RunAsync(2, PerSender, (sender, i) => calls.Add(caller.Call(connection, NewEcho($"{sender} {i} {text}"))));
         Assert.True(connection.RequestsWaitingForRoom > 0, "no request waited for room: the test did not reach the queue bound");
 
         _server.Gate.Set();
         var answers = await Task.WhenAll(calls);
         Assert.All(answers, a => Assert.Equal(ResponseStatus.Success, a.Status));
-        var arrived = _server.Received.Select(m => ((EchoRequest)m.Request!).Text!.Split(' ')).GroupBy(p => p[0]).ToArray();
-        Assert.Equal(4, arrived.Length);
-        Assert.All(arrived, sender => Assert.Equal(Enumerable.Range(0, PerSender), sender.Select(p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))));
+        MixedSenders.AssertEachInOrder(_server.Received, 2, PerSender);
     }
 
     [Fact]

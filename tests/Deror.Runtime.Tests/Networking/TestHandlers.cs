@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Deror.Messaging;
 using Deror.Networking;
 using Deror.Runtime.Tests.Serialization;
+using Xunit;
 
 namespace Deror.Runtime.Tests.Networking;
 
@@ -84,5 +86,39 @@ internal sealed class CallerHandler : IMessageHandler
             }
         }
         ClosedReason.TrySetResult(reason);
+    }
+}
+
+/// <summary>Senders on threads outside the thread pool and on pool threads at once, each numbering its messages.</summary>
+internal static class MixedSenders
+{
+    /// <summary>
+    /// <paramref name="threads"/> dedicated threads and as many pool tasks each call <paramref name="send"/> with their
+    /// name ("thread0", "pool0", ...) and every index below <paramref name="perSender"/>; returns once all have sent.
+    /// </summary>
+    public static async Task RunAsync(int threads, int perSender, Action<string, int> send)
+    {
+        void SendAll(string sender)
+        {
+            for (var i = 0; i < perSender; i++)
+            {
+                send(sender, i);
+            }
+        }
+        var dedicated = Enumerable.Range(0, threads).Select(k => new Thread(() => SendAll($"thread{k}"))).ToArray();
+        foreach (var thread in dedicated)
+        {
+            thread.Start();
+        }
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(k => Task.Run(() => SendAll($"pool{k}"))));
+        Assert.All(dedicated, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(10)), "a sender blocked"));
+    }
+
+    /// <summary>Every sender's requests (text "sender index ...") arrived, each sender's in the order it sent them.</summary>
+    public static void AssertEachInOrder(IEnumerable<Message> received, int threads, int perSender)
+    {
+        var bySender = received.Select(m => ((EchoRequest)m.Request!).Text!.Split(' ')).GroupBy(parts => parts[0]).ToArray();
+        Assert.Equal(2 * threads, bySender.Length);
+        Assert.All(bySender, sender => Assert.Equal(Enumerable.Range(0, perSender), sender.Select(parts => int.Parse(parts[1], CultureInfo.InvariantCulture))));
     }
 }

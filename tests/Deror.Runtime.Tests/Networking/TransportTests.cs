@@ -73,26 +73,12 @@ public sealed class TransportTests : IAsyncLifetime
         // writing to a pool work item) send at once.
         const int PerSender = 500;
         var calls = new ConcurrentBag<Task<Message>>();
-        void Send(string sender)
-        {
-            for (var i = 0; i < PerSender; i++)
-            {
-                calls.Add(caller.Call(connection, NewEcho($"{sender} {i}")));
-            }
-        }
-        var threads = Enumerable.Range(0, 3).Select(k => new Thread(() => Send($"thread{k}"))).ToArray();
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(k => Task.Run(() => Send($"pool{k}"))));
-        Assert.All(threads, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(10))));
+        await MixedSenders.RunAsync(3, PerSender, (sender, i) => calls.Add(caller.Call(connection, NewEcho($"{sender} {i}"))));
 
         var answers = await Task.WhenAll(calls);
         Assert.Equal(6 * PerSender, answers.Length);
         Assert.All(answers, a => Assert.Equal(ResponseStatus.Success, a.Status));
-        var arrived = _server.Received.Select(m => ((EchoRequest)m.Request!).Text!.Split(' ')).GroupBy(p => p[0]);
-        Assert.All(arrived, sender => Assert.Equal(Enumerable.Range(0, PerSender), sender.Select(p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))));
+        MixedSenders.AssertEachInOrder(_server.Received, 3, PerSender);
     }
 
     [Fact]
