@@ -53,6 +53,8 @@ public sealed class ScheduledWorkTakeoverTests : IDisposable
         await Task.WhenAll(grains.Select(g => g.Schedule("later", 3000, failures: 0)));
 
         await cluster.StopSiloAsync(cluster.Silos[0]);
+        // As in the reminder test: until the others have seen it leave, a call may still be sent to its address.
+        await cluster.WaitForMembershipAsync();
 
         var records = await Eventually.Returns(() => Task.WhenAll(grains.Select(g => g.GetRecord())), r => r.All(x => x.Completed.Count >= 1), TimeSpan.FromSeconds(20), "every job to run");
         await Task.Delay(1500);

@@ -48,8 +48,7 @@ public sealed class BackpressureTests : IAsyncLifetime
     public async Task A_peer_that_stops_reading_bounds_the_queue_and_every_call_completes_when_it_reads_again()
     {
         var caller = new CallerHandler();
-        using var connection = await new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, caller, _options, new CapturingLogger())
-            .ConnectAsync(_listener.LocalEndPoint);
+        using var connection = await ConnectAsync(caller);
         var text = new string('x', 1024);
 
         // 2000 calls of 1 KB (2 MB) against a peer that reads the first one and then stops reading.
@@ -82,8 +81,7 @@ public sealed class BackpressureTests : IAsyncLifetime
     public async Task Senders_outside_the_thread_pool_never_block_on_a_peer_that_stops_reading()
     {
         var caller = new CallerHandler();
-        using var connection = await new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, caller, _options, new CapturingLogger())
-            .ConnectAsync(_listener.LocalEndPoint);
+        using var connection = await ConnectAsync(caller);
         var text = new string('y', 1024);
 
         // Such senders write on their own thread when the writer is idle; the socket fills after a few hundred KB.
@@ -113,8 +111,7 @@ public sealed class BackpressureTests : IAsyncLifetime
     public async Task Requests_that_wait_for_room_are_written_in_the_order_they_were_sent()
     {
         var caller = new CallerHandler();
-        using var connection = await new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, caller, _options, new CapturingLogger())
-            .ConnectAsync(_listener.LocalEndPoint);
+        using var connection = await ConnectAsync(caller);
         var text = new string('z', 1024);
 
         // Against a peer that stopped reading, most of these wait for room; pool threads and others send at once.
@@ -136,6 +133,10 @@ public sealed class BackpressureTests : IAsyncLifetime
             () => MessagingOptionsValidator.EnsureValid(new MessagingOptions { MaxQueuedRequestsPerConnection = 0 }));
         Assert.Contains("MaxQueuedRequestsPerConnection", error.Message, StringComparison.Ordinal);
     }
+
+    private Task<Connection> ConnectAsync(CallerHandler caller)
+        => new Connector(Handshake.ForClient(SystemGrainTypes.NewClientId()), _serializer, caller, _options, new CapturingLogger())
+            .ConnectAsync(_listener.LocalEndPoint);
 
     private static Message NewEcho(string text) => new()
     {
