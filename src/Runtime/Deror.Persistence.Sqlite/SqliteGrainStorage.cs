@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Deror.Runtime;
 using Deror.Runtime.Storage;
 using Microsoft.Data.Sqlite;
@@ -93,7 +94,8 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
             }
             var (version, etag) = await transaction.NextVersionAsync(CancellationToken.None);
             SetKey(upsert, write.StateName, grain);
-            Set(upsert, "$data", SqliteType.Blob, data.ToArray());
+            // WriteAsync queued a copy of the caller's bytes in an array of their own: bind that array as it is.
+            Set(upsert, "$data", SqliteType.Blob, MemoryMarshal.TryGetArray(data, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : data.ToArray());
             Set(upsert, "$version", SqliteType.Integer, version);
             await upsert.ExecuteNonQueryAsync();
             outcomes[i] = GroupCommitOutcome<string?>.Succeeded(etag);
